@@ -1,0 +1,155 @@
+// Ledger transactions: signed, canonical, strictly decoded.
+//
+// Wire format (codec rules: fixed-width little-endian integers, u32-length-prefixed bytes/text):
+//   body      = version u8 | chain_id str | sender [32] | nonce u64 | type u16 | payload bytes
+//   signed    = "datadao/tx/v1" | body           (the domain tag is signed but not stored)
+//   encoded   = body | signature [64]            (these bytes are stored and are Merkle leaves)
+// Every transaction has exactly one encoding, so tx_id (BLAKE2b-256 of the encoding) is stable.
+//
+// Each transaction type has one payload struct below and one source file
+// (src/ledger/tx_<type>.cpp) holding its codec, validation, apply function and JSON view; the
+// registry (src/ledger/registry.cpp) maps TxType to that file's functions, one line per type.
+//
+// All functions here are pure and thread-safe (they touch no shared state).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <type_traits>
+
+#include "datadao/common/result.hpp"
+#include "datadao/crypto/crypto.hpp"
+
+namespace datadao::ledger {
+
+using crypto::Bytes;
+using crypto::ByteView;
+using crypto::Hash32;
+using AccountId = crypto::PublicKey;  // the sender's Ed25519 public key is the account id
+
+inline constexpr size_t kMaxTxBytes = 64 * 1024;  // whole encoded tx; decoder rejects larger first
+inline constexpr size_t kMaxChainIdBytes = 64;
+inline constexpr uint8_t kTxVersion = 1;
+inline constexpr std::string_view kTxDomainTag = "datadao/tx/v1";
+
+enum class TxType : uint16_t {
+  kTransfer = 1,
+  kRegisterFile = 2,
+  kGrantAccess = 3,
+  kRevokeAccess = 4
+};
+
+struct Transaction {
+  uint8_t version = kTxVersion;
+  std::string chain_id;
+  AccountId sender{};
+  uint64_t nonce = 0;  // must be exactly the sender's last nonce + 1
+  TxType type{};
+  Bytes payload;  // canonical encoding of the type's payload struct
+  crypto::Signature signature{};
+
+  bool operator==(const Transaction&) const = default;
+};
+
+// The bytes the sender signs: domain tag + every field but the signature.
+Bytes signing_bytes(const Transaction& tx);
+// body || signature: the stored bytes and the Merkle leaf data.
+Bytes encode(const Transaction& tx);
+// Strict: rejects input above kMaxTxBytes before parsing, unknown version or type, a payload
+// that does not decode for its type, invalid UTF-8 and trailing bytes. Does NOT check the
+// signature (verify_signature does) nor any state rule (State::apply does).
+Result<Transaction> decode(ByteView bytes);
+// BLAKE2b-256 of encode(tx).
+Hash32 tx_id(const Transaction& tx);
+// Short printable form of a tx id or account id for messages: first 8 hex digits + "..".
+std::string short_hex(const Hash32& id);
+// True only if `signature` is the sender's Ed25519 signature over signing_bytes(tx).
+bool verify_signature(const Transaction& tx);
+// Sets tx.sender to key's public key and signs. Programming error if the key is not the sender.
+void sign(Transaction& tx, const crypto::SigningKeyPair& key);
+// Registry name of a type ("transfer", "register_file", ...); "unknown" if not registered.
+std::string_view type_name(TxType type);
+
+// ---- Payloads (one per type; codec and rules live in src/ledger/tx_<type>.cpp) -------------
+
+// Moves credits from the sender to `to`. amount > 0; to != sender.
+struct Transfer {
+  AccountId to{};
+  uint64_t amount = 0;
+  bool operator==(const Transfer&) const = default;
+};
+
+// Registers an encrypted blob owned by the sender. The state assigns the file id.
+inline constexpr size_t kMaxSourceBytes = 32;  // [a-z0-9_-]{1,32}
+inline constexpr size_t kMaxLocatorBytes = 512;
+struct RegisterFile {
+  Hash32 blob_hash{};
+  uint64_t size = 0;
+  std::string source;
+  std::string locator;
+  bool operator==(const RegisterFile&) const = default;
+};
+
+// Gives `grantee` access to a file: the file key sealed to the grantee's box key.
+inline constexpr size_t kSealedFileKeyBytes =
+    crypto::kSymmetricKeyBytes + crypto::kSealOverheadBytes;
+inline constexpr size_t kMaxPurposeBytes = 256;
+struct GrantAccess {
+  uint64_t file_id = 0;
+  AccountId grantee{};
+  crypto::PublicKey grantee_box_key{};
+  Bytes sealed_key;
+  std::string purpose;
+  uint64_t expires_at = 0;  // unix seconds, 0 = never
+  bool operator==(const GrantAccess&) const = default;
+};
+
+struct RevokeAccess {
+  uint64_t file_id = 0;
+  AccountId grantee{};
+  bool operator==(const RevokeAccess&) const = default;
+};
+
+Bytes encode_payload(const Transfer& p);
+Bytes encode_payload(const RegisterFile& p);
+Bytes encode_payload(const GrantAccess& p);
+Bytes encode_payload(const RevokeAccess& p);
+
+constexpr TxType type_of(const Transfer&) { return TxType::kTransfer; }
+constexpr TxType type_of(const RegisterFile&) { return TxType::kRegisterFile; }
+constexpr TxType type_of(const GrantAccess&) { return TxType::kGrantAccess; }
+constexpr TxType type_of(const RevokeAccess&) { return TxType::kRevokeAccess; }
+
+// Strict payload decoders (exact length, field limits, UTF-8). Errors name the payload.
+Result<Transfer> decode_payload(ByteView bytes, std::type_identity<Transfer>);
+Result<RegisterFile> decode_payload(ByteView bytes, std::type_identity<RegisterFile>);
+Result<GrantAccess> decode_payload(ByteView bytes, std::type_identity<GrantAccess>);
+Result<RevokeAccess> decode_payload(ByteView bytes, std::type_identity<RevokeAccess>);
+
+// Builds and signs a transaction carrying `payload`.
+template <class P>
+Transaction make_tx(std::string chain_id, const crypto::SigningKeyPair& key, uint64_t nonce,
+                    const P& payload) {
+  Transaction tx;
+  tx.chain_id = std::move(chain_id);
+  tx.sender = key.public_key;
+  tx.nonce = nonce;
+  tx.type = type_of(payload);
+  tx.payload = encode_payload(payload);
+  sign(tx, key);
+  return tx;
+}
+
+// Decodes the payload as P; kInvalidArgument if the transaction's type is not P's.
+template <class P>
+Result<P> payload_as(const Transaction& tx) {
+  if (tx.type != type_of(P{})) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "transaction of type " + std::string(type_name(tx.type)) + " is not a " +
+                          std::string(type_name(type_of(P{}))));
+  }
+  return decode_payload(ByteView(tx.payload.data(), tx.payload.size()), std::type_identity<P>{});
+}
+
+}  // namespace datadao::ledger
