@@ -1,0 +1,50 @@
+// Test helper: every test gets a fresh DATADAO_HOME (and no DATADAO_PASSPHRASE) and the
+// directory is removed afterwards.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "datadao/crypto/crypto.hpp"
+
+namespace datadao::wallet::testing {
+
+class TempHomeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "datadao-wallet-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    root_ = tmpl;
+    home_ = root_ / "home";  // not created yet: the code under test must create it
+    ::setenv("DATADAO_HOME", home_.c_str(), 1);
+    ::unsetenv("DATADAO_PASSPHRASE");
+  }
+  void TearDown() override {
+    ::unsetenv("DATADAO_HOME");
+    ::unsetenv("DATADAO_PASSPHRASE");
+    std::error_code ec;
+    std::filesystem::remove_all(root_, ec);
+  }
+
+  static crypto::KdfParams fast() { return crypto::KdfParams::interactive(); }
+
+  static std::string read_text(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  // Writes (replacing) with mode 0600, as a wallet file must have.
+  static void write_text(const std::filesystem::path& p, const std::string& text) {
+    { std::ofstream(p, std::ios::binary | std::ios::trunc) << text; }
+    std::filesystem::permissions(
+        p, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  }
+
+  std::filesystem::path root_;
+  std::filesystem::path home_;
+};
+
+}  // namespace datadao::wallet::testing
