@@ -128,6 +128,7 @@ class State {
   friend class detail::StateMutator;
   struct Impl;
   explicit State(std::unique_ptr<Impl> impl);
+  Status apply_impl(const Transaction& tx, const BlockContext& ctx, bool check_signature);
   std::unique_ptr<Impl> impl_;
 };
 

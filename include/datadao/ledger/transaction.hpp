@@ -66,7 +66,7 @@ Hash32 tx_id(const Transaction& tx);
 std::string short_hex(const Hash32& id);
 // True only if `signature` is the sender's Ed25519 signature over signing_bytes(tx).
 bool verify_signature(const Transaction& tx);
-// Sets tx.sender to key's public key and signs. Programming error if the key is not the sender.
+// Sets tx.sender to key's public key and signs signing_bytes(tx).
 void sign(Transaction& tx, const crypto::SigningKeyPair& key);
 // Registry name of a type ("transfer", "register_file", ...); "unknown" if not registered.
 std::string_view type_name(TxType type);
