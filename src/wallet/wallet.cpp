@@ -64,18 +64,19 @@ crypto::Hash32 checksum(const WalletFile& f) {
   return crypto::blake2b256(w.data());
 }
 
-json to_json(const WalletFile& f) {
-  json j = json::object();
+// ordered_json keeps the documented field order, which is easier on a human reading the file.
+nlohmann::ordered_json to_json(const WalletFile& f) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
   j["format"] = kWalletFormat;
   j["version"] = kWalletVersion;
   j["name"] = f.name;
   j["created_at"] = f.created_at;
   j["sign_public_key"] = codec::to_hex(f.sign_public_key);
   j["box_public_key"] = codec::to_hex(f.box_public_key);
-  j["kdf"] = {{"alg", kKdfAlg},
-              {"opslimit", f.kdf.opslimit},
-              {"memlimit", f.kdf.memlimit},
-              {"salt", codec::to_base64(f.salt)}};
+  j["kdf"] = nlohmann::ordered_json{{"alg", kKdfAlg},
+                                    {"opslimit", f.kdf.opslimit},
+                                    {"memlimit", f.kdf.memlimit},
+                                    {"salt", codec::to_base64(f.salt)}};
   j["nonce"] = codec::to_base64(f.nonce);
   j["ciphertext"] = codec::to_base64(f.ciphertext);
   j["checksum"] = codec::to_hex(checksum(f));

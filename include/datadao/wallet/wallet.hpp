@@ -42,6 +42,7 @@
 
 #include "datadao/common/result.hpp"
 #include "datadao/crypto/crypto.hpp"
+#include "datadao/wallet/home.hpp"
 
 namespace datadao::wallet {
 
