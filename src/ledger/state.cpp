@@ -107,6 +107,12 @@ Error corrupt(const Bytes& key, std::string why) {
                     "state entry " + codec::to_hex(crypto::as_bytes(key)) + ": " + std::move(why));
 }
 
+// A stored entry that does not decode is corruption, whatever the decoder called it.
+Status as_corruption(Status s) {
+  if (s.ok()) return s;
+  return make_error(ErrorCode::kCorruption, s.error().message);
+}
+
 Status check_chain_id(std::string_view chain_id, std::string_view what) {
   if (chain_id.empty() || chain_id.size() > kMaxChainIdBytes || !codec::is_valid_utf8(chain_id)) {
     return make_error(ErrorCode::kInvalidArgument, std::string(what) + ": chain id must be 1.." +
@@ -434,7 +440,7 @@ Result<State> State::from_entries(std::string chain_id, const std::vector<StateE
         Account a;
         a.credits = r.u64("credits");
         a.nonce = r.u64("nonce");
-        DD_TRY(r.finish());
+        DD_TRY(as_corruption(r.finish()));
         if (!impl->accounts.emplace(id, a).second) return corrupt(key, "duplicate key");
         break;
       }
@@ -448,7 +454,7 @@ Result<State> State::from_entries(std::string chain_id, const std::vector<StateE
         f.source = r.str("source", kMaxSourceBytes);
         f.locator = r.str("locator", kMaxLocatorBytes);
         f.registered_height = r.u64("registered_height");
-        DD_TRY(r.finish());
+        DD_TRY(as_corruption(r.finish()));
         if (f.id == 0) return corrupt(key, "file id 0");
         if (impl->files.count(f.id)) return corrupt(key, "duplicate key");
         if (impl->file_by_blob.count({f.owner, f.blob_hash})) {
@@ -470,7 +476,7 @@ Result<State> State::from_entries(std::string chain_id, const std::vector<StateE
         g.granted_height = r.u64("granted_height");
         g.revoked = r.boolean("revoked");
         g.revoked_height = r.u64("revoked_height");
-        DD_TRY(r.finish());
+        DD_TRY(as_corruption(r.finish()));
         GrantKey k{g.file_id, g.grantee};
         if (impl->grants.count(k)) return corrupt(key, "duplicate key");
         impl->set_grant(k, g);
@@ -480,7 +486,7 @@ Result<State> State::from_entries(std::string chain_id, const std::vector<StateE
         if (key != meta_key()) return corrupt(key, "unknown meta key");
         if (have_meta) return corrupt(key, "duplicate key");
         impl->next_file_id = r.u64("next_file_id");
-        DD_TRY(r.finish());
+        DD_TRY(as_corruption(r.finish()));
         have_meta = true;
         break;
       }
