@@ -24,6 +24,9 @@ constexpr std::string_view kGenesisTag = "datadao/genesis/v1";
 constexpr std::string_view kStateHashTag = "datadao/state/v1";
 
 // Account ids are Ed25519 public keys: their first bytes are already uniformly distributed.
+// TODO: transfer recipients are arbitrary 32-byte ids, so a sender paying 1 credit per account
+// could grind ids into one bucket; a keyed hash (SipHash with a per-process key) would fix it
+// without affecting determinism, since no output depends on hash-map iteration order.
 struct IdHash {
   size_t operator()(const AccountId& id) const {
     uint64_t v;
