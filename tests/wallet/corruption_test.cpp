@@ -15,7 +15,7 @@ namespace {
 using nlohmann::json;
 constexpr const char* kPass = "correct horse battery";
 
-class CorruptionTest : public testing::TempHomeTest {
+class WalletCorruptionTest : public testing::TempHomeTest {
  protected:
   void SetUp() override {
     TempHomeTest::SetUp();
@@ -82,9 +82,9 @@ class CorruptionTest : public testing::TempHomeTest {
   std::string original_;
 };
 
-TEST_F(CorruptionTest, UntouchedFileLoads) { EXPECT_TRUE(load_wallet("alice", kPass).ok()); }
+TEST_F(WalletCorruptionTest, UntouchedFileLoads) { EXPECT_TRUE(load_wallet("alice", kPass).ok()); }
 
-TEST_F(CorruptionTest, TruncatedFileIsCorruption) {
+TEST_F(WalletCorruptionTest, TruncatedFileIsCorruption) {
   const size_t n = original_.size();
   for (size_t cut : {size_t{0}, size_t{1}, size_t{10}, n / 3, n / 2, n - 40, n - 3}) {
     SCOPED_TRACE(cut);
@@ -93,7 +93,7 @@ TEST_F(CorruptionTest, TruncatedFileIsCorruption) {
   }
 }
 
-TEST_F(CorruptionTest, FlippedByteAnywhereIsDetected) {
+TEST_F(WalletCorruptionTest, FlippedByteAnywhereIsDetected) {
   // No single-bit change anywhere in the file yields a wallet, and none is mistaken for a wrong
   // passphrase: the checksum (or the parser) catches every one before the KDF runs.
   for (size_t i = 0; i < original_.size(); ++i) {
@@ -107,7 +107,7 @@ TEST_F(CorruptionTest, FlippedByteAnywhereIsDetected) {
   }
 }
 
-TEST_F(CorruptionTest, FlippedFieldIsReportedAsChecksumMismatch) {
+TEST_F(WalletCorruptionTest, FlippedFieldIsReportedAsChecksumMismatch) {
   const std::vector<std::pair<std::string, std::function<void(json&)>>> cases = {
       {"ciphertext", [](json& j) { j["ciphertext"] = flip_b64(j["ciphertext"], 5); }},
       {"ciphertext tag", [](json& j) { j["ciphertext"] = flip_b64(j["ciphertext"], 79); }},
@@ -130,7 +130,7 @@ TEST_F(CorruptionTest, FlippedFieldIsReportedAsChecksumMismatch) {
   }
 }
 
-TEST_F(CorruptionTest, SwappedPublicKeyWithRecomputedChecksumIsDetected) {
+TEST_F(WalletCorruptionTest, SwappedPublicKeyWithRecomputedChecksumIsDetected) {
   auto other = create_wallet("mallory", kPass, fast());
   ASSERT_TRUE(other.ok());
   {
@@ -147,7 +147,7 @@ TEST_F(CorruptionTest, SwappedPublicKeyWithRecomputedChecksumIsDetected) {
   }
 }
 
-TEST_F(CorruptionTest, HugeMemlimitIsRejectedWithoutDerivingAKey) {
+TEST_F(WalletCorruptionTest, HugeMemlimitIsRejectedWithoutDerivingAKey) {
   for (uint64_t memlimit : {(uint64_t{1} << 30) + 1, uint64_t{1} << 40, ~uint64_t{0}}) {
     json j = original_json();
     j["kdf"]["memlimit"] = memlimit;
@@ -156,7 +156,7 @@ TEST_F(CorruptionTest, HugeMemlimitIsRejectedWithoutDerivingAKey) {
   }
 }
 
-TEST_F(CorruptionTest, OpslimitOutOfBoundsIsRejected) {
+TEST_F(WalletCorruptionTest, OpslimitOutOfBoundsIsRejected) {
   for (uint64_t ops : {uint64_t{0}, uint64_t{65}, uint64_t{1} << 40}) {
     json j = original_json();
     j["kdf"]["opslimit"] = ops;
@@ -165,7 +165,7 @@ TEST_F(CorruptionTest, OpslimitOutOfBoundsIsRejected) {
   }
 }
 
-TEST_F(CorruptionTest, TamperedAuthenticatedFieldsWithRecomputedChecksumNeverLoad) {
+TEST_F(WalletCorruptionTest, TamperedAuthenticatedFieldsWithRecomputedChecksumNeverLoad) {
   // A deliberate edit that also fixes the checksum cannot be told from a wrong passphrase, but it
   // must never load: name, date and KDF parameters are bound by the AEAD associated data.
   const std::vector<std::pair<std::string, std::function<void(json&)>>> cases = {
@@ -191,7 +191,7 @@ TEST_F(CorruptionTest, TamperedAuthenticatedFieldsWithRecomputedChecksumNeverLoa
   EXPECT_EQ(w.error().code, ErrorCode::kUnauthenticated);
 }
 
-TEST_F(CorruptionTest, NonJsonIsCorruption) {
+TEST_F(WalletCorruptionTest, NonJsonIsCorruption) {
   write_text(path_, "this is not a wallet");
   expect_corruption("not valid JSON");
   write_text(path_, "");
@@ -204,7 +204,15 @@ TEST_F(CorruptionTest, NonJsonIsCorruption) {
   expect_corruption("not valid JSON");
 }
 
-TEST_F(CorruptionTest, OversizeFileIsRefusedBeforeParsing) {
+TEST_F(WalletCorruptionTest, DeeplyNestedJsonIsCorruptionNotACrash) {
+  const size_t depth = kMaxWalletFileBytes / 2 - 1;
+  write_text(path_, std::string(depth, '[') + std::string(depth, ']'));
+  expect_corruption("not a JSON object");
+  write_text(path_, "{\"kdf\": " + std::string(depth, '['));
+  expect_corruption("not valid JSON");
+}
+
+TEST_F(WalletCorruptionTest, OversizeFileIsRefusedBeforeParsing) {
   // Still a valid wallet once the whitespace is ignored: size alone is refused.
   write_text(path_, original_ + std::string(kMaxWalletFileBytes, ' '));
   Error e = load_error();
@@ -212,7 +220,7 @@ TEST_F(CorruptionTest, OversizeFileIsRefusedBeforeParsing) {
   EXPECT_NE(e.message.find(path_.string()), std::string::npos);
 }
 
-TEST_F(CorruptionTest, MissingFieldIsNamed) {
+TEST_F(WalletCorruptionTest, MissingFieldIsNamed) {
   for (const std::string field : {"format", "version", "name", "created_at", "sign_public_key",
                                   "box_public_key", "kdf", "nonce", "ciphertext", "checksum"}) {
     SCOPED_TRACE(field);
@@ -230,7 +238,7 @@ TEST_F(CorruptionTest, MissingFieldIsNamed) {
   }
 }
 
-TEST_F(CorruptionTest, IllTypedFieldIsNamed) {
+TEST_F(WalletCorruptionTest, IllTypedFieldIsNamed) {
   const std::vector<std::pair<std::string, std::function<void(json&)>>> cases = {
       {"version", [](json& j) { j["version"] = "1"; }},
       {"created_at", [](json& j) { j["created_at"] = -5; }},
@@ -251,7 +259,7 @@ TEST_F(CorruptionTest, IllTypedFieldIsNamed) {
   }
 }
 
-TEST_F(CorruptionTest, BadEncodingsAndLengthsAreNamed) {
+TEST_F(WalletCorruptionTest, BadEncodingsAndLengthsAreNamed) {
   const std::vector<std::pair<std::string, std::function<void(json&)>>> cases = {
       {"sign_public_key",
        [](json& j) {
@@ -276,7 +284,7 @@ TEST_F(CorruptionTest, BadEncodingsAndLengthsAreNamed) {
   }
 }
 
-TEST_F(CorruptionTest, UnknownFormatVersionAlgOrFieldIsCorruption) {
+TEST_F(WalletCorruptionTest, UnknownFormatVersionAlgOrFieldIsCorruption) {
   {
     json j = original_json();
     j["version"] = 2;
@@ -303,7 +311,7 @@ TEST_F(CorruptionTest, UnknownFormatVersionAlgOrFieldIsCorruption) {
   }
 }
 
-TEST_F(CorruptionTest, DirectoryInPlaceOfTheFileIsCorruption) {
+TEST_F(WalletCorruptionTest, DirectoryInPlaceOfTheFileIsCorruption) {
   std::filesystem::remove(path_);
   std::filesystem::create_directory(path_);
   std::filesystem::permissions(path_, std::filesystem::perms::owner_all);

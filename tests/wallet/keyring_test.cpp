@@ -11,7 +11,7 @@ namespace {
 
 constexpr const char* kPass = "correct horse battery";
 
-class KeyringTest : public testing::TempHomeTest {
+class WalletKeyringTest : public testing::TempHomeTest {
  protected:
   void SetUp() override {
     TempHomeTest::SetUp();
@@ -29,14 +29,14 @@ class KeyringTest : public testing::TempHomeTest {
   crypto::SymmetricKey key_;
 };
 
-TEST_F(KeyringTest, PutThenGetReturnsTheKey) {
+TEST_F(WalletKeyringTest, PutThenGetReturnsTheKey) {
   ASSERT_TRUE(keyring_put(alice_, blob_, key_).ok());
   auto got = keyring_get(alice_, blob_);
   ASSERT_TRUE(got.ok()) << got.error().to_string();
   EXPECT_TRUE(*got == key_);
 }
 
-TEST_F(KeyringTest, GetWorksWithTheWalletLoadedAgain) {
+TEST_F(WalletKeyringTest, GetWorksWithTheWalletLoadedAgain) {
   ASSERT_TRUE(keyring_put(alice_, blob_, key_).ok());
   auto reloaded = load_wallet("alice", kPass);
   ASSERT_TRUE(reloaded.ok());
@@ -45,7 +45,7 @@ TEST_F(KeyringTest, GetWorksWithTheWalletLoadedAgain) {
   EXPECT_TRUE(*got == key_);
 }
 
-TEST_F(KeyringTest, EntryIsSealedMode0600InA0700Directory) {
+TEST_F(WalletKeyringTest, EntryIsSealedMode0600InA0700Directory) {
   ASSERT_TRUE(keyring_put(alice_, blob_, key_).ok());
   auto path = keyring_path("alice", blob_);
   ASSERT_TRUE(path.ok());
@@ -61,7 +61,7 @@ TEST_F(KeyringTest, EntryIsSealedMode0600InA0700Directory) {
   EXPECT_EQ(raw.find(key_bytes), std::string::npos);
 }
 
-TEST_F(KeyringTest, MissingKeyIsNotFoundAndNamesTheBlob) {
+TEST_F(WalletKeyringTest, MissingKeyIsNotFoundAndNamesTheBlob) {
   auto got = keyring_get(alice_, blob_);
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(got.error().code, ErrorCode::kNotFound);
@@ -69,7 +69,7 @@ TEST_F(KeyringTest, MissingKeyIsNotFoundAndNamesTheBlob) {
   EXPECT_NE(got.error().message.find("alice"), std::string::npos);
 }
 
-TEST_F(KeyringTest, AnotherWalletCannotReadIt) {
+TEST_F(WalletKeyringTest, AnotherWalletCannotReadIt) {
   ASSERT_TRUE(keyring_put(alice_, blob_, key_).ok());
   EXPECT_EQ(keyring_get(bob_, blob_).error().code, ErrorCode::kNotFound);
   // Even given alice's file, bob's box key does not open it.
@@ -81,7 +81,7 @@ TEST_F(KeyringTest, AnotherWalletCannotReadIt) {
   EXPECT_NE(got.error().message.find("does not unseal"), std::string::npos);
 }
 
-TEST_F(KeyringTest, KeyFileMovedToAnotherBlobIsDetected) {
+TEST_F(WalletKeyringTest, KeyFileMovedToAnotherBlobIsDetected) {
   ASSERT_TRUE(keyring_put(alice_, blob_, key_).ok());
   std::filesystem::rename(*keyring_path("alice", blob_), *keyring_path("alice", other_blob_));
   auto got = keyring_get(alice_, other_blob_);
@@ -90,7 +90,7 @@ TEST_F(KeyringTest, KeyFileMovedToAnotherBlobIsDetected) {
   EXPECT_NE(got.error().message.find("another blob"), std::string::npos);
 }
 
-TEST_F(KeyringTest, DamagedOrResizedEntryIsCorruption) {
+TEST_F(WalletKeyringTest, DamagedOrResizedEntryIsCorruption) {
   ASSERT_TRUE(keyring_put(alice_, blob_, key_).ok());
   const auto path = *keyring_path("alice", blob_);
   const std::string raw = read_text(path);
@@ -110,7 +110,7 @@ TEST_F(KeyringTest, DamagedOrResizedEntryIsCorruption) {
   }
 }
 
-TEST_F(KeyringTest, PutReplacesAnEarlierKey) {
+TEST_F(WalletKeyringTest, PutReplacesAnEarlierKey) {
   ASSERT_TRUE(keyring_put(alice_, blob_, key_).ok());
   auto newer = crypto::random_key();
   ASSERT_TRUE(keyring_put(alice_, blob_, newer).ok());

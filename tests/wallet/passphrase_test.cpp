@@ -10,7 +10,7 @@
 namespace datadao::wallet {
 namespace {
 
-class PassphraseTest : public testing::TempHomeTest {
+class WalletPassphraseTest : public testing::TempHomeTest {
  protected:
   std::filesystem::path file_with(const std::string& content) {
     auto p = root_ / "pass.txt";
@@ -36,7 +36,7 @@ std::pair<Result<std::string>, std::string> prompt_with(const std::string& input
   return {std::move(r), shown};
 }
 
-TEST_F(PassphraseTest, FileGivesFirstLineWithoutTrailingNewline) {
+TEST_F(WalletPassphraseTest, FileGivesFirstLineWithoutTrailingNewline) {
   auto p = read_passphrase(file_with("s3cret passphrase\n"), false);
   ASSERT_TRUE(p.ok()) << p.error().to_string();
   EXPECT_EQ(*p, "s3cret passphrase");
@@ -47,19 +47,19 @@ TEST_F(PassphraseTest, FileGivesFirstLineWithoutTrailingNewline) {
   EXPECT_EQ(*read_passphrase(file_with("  spaced out  \n"), false), "  spaced out  ");
 }
 
-TEST_F(PassphraseTest, FileWinsOverEnvironment) {
+TEST_F(WalletPassphraseTest, FileWinsOverEnvironment) {
   ::setenv("DATADAO_PASSPHRASE", "from the environment", 1);
   EXPECT_EQ(*read_passphrase(file_with("from the file\n"), false), "from the file");
 }
 
-TEST_F(PassphraseTest, EnvironmentIsUsedWithoutAFile) {
+TEST_F(WalletPassphraseTest, EnvironmentIsUsedWithoutAFile) {
   ::setenv("DATADAO_PASSPHRASE", "from the environment", 1);
   auto p = read_passphrase(std::nullopt, true);
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(*p, "from the environment");
 }
 
-TEST_F(PassphraseTest, BadFilesGiveClearErrorsWithoutTheSecret) {
+TEST_F(WalletPassphraseTest, BadFilesGiveClearErrorsWithoutTheSecret) {
   auto missing = read_passphrase(root_ / "absent.txt", false);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
@@ -80,7 +80,7 @@ TEST_F(PassphraseTest, BadFilesGiveClearErrorsWithoutTheSecret) {
   EXPECT_EQ(long_line.error().message.find("yyyy"), std::string::npos);
 }
 
-TEST_F(PassphraseTest, NoSourceAndNoTerminalNamesAllThreeWays) {
+TEST_F(WalletPassphraseTest, NoSourceAndNoTerminalNamesAllThreeWays) {
   int tty = ::open("/dev/tty", O_RDWR | O_NOCTTY);
   if (tty >= 0) {
     ::close(tty);
@@ -95,21 +95,21 @@ TEST_F(PassphraseTest, NoSourceAndNoTerminalNamesAllThreeWays) {
   EXPECT_NE(p.error().message.find("terminal"), std::string::npos);
 }
 
-TEST_F(PassphraseTest, PromptReadsOneLine) {
+TEST_F(WalletPassphraseTest, PromptReadsOneLine) {
   auto [p, shown] = prompt_with("typed secret\nleftover\n", false);
   ASSERT_TRUE(p.ok()) << p.error().to_string();
   EXPECT_EQ(*p, "typed secret");
   EXPECT_EQ(shown, "Passphrase: ");
 }
 
-TEST_F(PassphraseTest, PromptForNewPassphraseAsksTwice) {
+TEST_F(WalletPassphraseTest, PromptForNewPassphraseAsksTwice) {
   auto [p, shown] = prompt_with("new secret 1\nnew secret 1\n", true);
   ASSERT_TRUE(p.ok()) << p.error().to_string();
   EXPECT_EQ(*p, "new secret 1");
   EXPECT_EQ(shown, "New passphrase: Repeat passphrase: ");
 }
 
-TEST_F(PassphraseTest, MismatchedConfirmationIsRefused) {
+TEST_F(WalletPassphraseTest, MismatchedConfirmationIsRefused) {
   auto [p, shown] = prompt_with("new secret 1\nnew secret 2\n", true);
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.error().code, ErrorCode::kInvalidArgument);
@@ -117,14 +117,14 @@ TEST_F(PassphraseTest, MismatchedConfirmationIsRefused) {
   EXPECT_EQ(p.error().message.find("new secret"), std::string::npos);
 }
 
-TEST_F(PassphraseTest, ClosedOrEmptyPromptInputIsAnError) {
+TEST_F(WalletPassphraseTest, ClosedOrEmptyPromptInputIsAnError) {
   EXPECT_EQ(prompt_with("", false).first.error().code, ErrorCode::kIoError);
   EXPECT_EQ(prompt_with("\n", false).first.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(prompt_with(std::string(kMaxPassphraseBytes + 1, 'z') + "\n", false).first.error().code,
             ErrorCode::kLimitExceeded);
 }
 
-TEST_F(PassphraseTest, PassphraseFromFileOpensTheWallet) {
+TEST_F(WalletPassphraseTest, PassphraseFromFileOpensTheWallet) {
   ASSERT_TRUE(create_wallet("alice", "file passphrase", fast()).ok());
   auto p = read_passphrase(file_with("file passphrase\n"), false);
   ASSERT_TRUE(p.ok());

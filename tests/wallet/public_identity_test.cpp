@@ -23,7 +23,7 @@ Wallet make_wallet(const std::string& name, uint8_t seed_byte) {
   return w;
 }
 
-TEST(PublicIdentityTest, JsonRoundTrip) {
+TEST(WalletPublicIdentityTest, JsonRoundTrip) {
   const Wallet w = make_wallet("alice", 1);
   const PublicIdentity id = export_public(w);
   EXPECT_EQ(id.name, "alice");
@@ -39,14 +39,14 @@ TEST(PublicIdentityTest, JsonRoundTrip) {
   EXPECT_EQ(back->signature, id.signature);
 }
 
-TEST(PublicIdentityTest, ExportHoldsNoSecret) {
+TEST(WalletPublicIdentityTest, ExportHoldsNoSecret) {
   const Wallet w = make_wallet("alice", 2);
   const std::string text = to_json(export_public(w)).dump();
   EXPECT_EQ(text.find(codec::to_hex(w.sign.secret_key.view().first(32))), std::string::npos);
   EXPECT_EQ(text.find(codec::to_hex(w.box.secret_key.view())), std::string::npos);
 }
 
-TEST(PublicIdentityTest, BoxKeyOfSomeoneElseIsRejected) {
+TEST(WalletPublicIdentityTest, BoxKeyOfSomeoneElseIsRejected) {
   // Mallory pairs alice's account with her own box key to receive grants meant for alice.
   const Wallet alice = make_wallet("alice", 3);
   const Wallet mallory = make_wallet("mallory", 4);
@@ -62,7 +62,7 @@ TEST(PublicIdentityTest, BoxKeyOfSomeoneElseIsRejected) {
   EXPECT_EQ(public_identity_from_json(renamed).error().code, ErrorCode::kUnauthenticated);
 }
 
-TEST(PublicIdentityTest, MalformedJsonIsRejectedNamingTheField) {
+TEST(WalletPublicIdentityTest, MalformedJsonIsRejectedNamingTheField) {
   const json good = to_json(export_public(make_wallet("alice", 5)));
   const std::vector<std::pair<std::string, std::function<void(json&)>>> cases = {
       {"account", [](json& j) { j.erase("account"); }},
