@@ -4,6 +4,7 @@
 // thread hashes and writes them (the sink hashes as it writes). BLAKE2b costs about as much as
 // the AEAD, so on two cores this roughly halves the wall time of a single-threaded loop.
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -22,13 +23,19 @@ namespace {
 
 constexpr size_t kPipelineBuffers = 4;
 
+// A chunk buffer; allocated once, never zero-filled.
+struct Buffer {
+  std::unique_ptr<uint8_t[]> bytes;
+  size_t len = 0;
+};
+
 // Bounded hand-off of filled buffers from the encrypting thread to the writing thread.
 class WritePipeline {
  public:
   WritePipeline(BlobSink& sink, size_t buffer_bytes) : sink_(sink) {
     storage_.resize(kPipelineBuffers);
     for (auto& b : storage_) {
-      b.reserve(buffer_bytes);
+      b.bytes.reset(new uint8_t[buffer_bytes]);
       free_.push_back(&b);
     }
     writer_ = std::thread([this] { run(); });
@@ -36,7 +43,7 @@ class WritePipeline {
   ~WritePipeline() { (void)finish(); }
 
   // Returns an empty buffer to fill, or nullptr if the writer failed.
-  std::vector<uint8_t>* acquire() {
+  Buffer* acquire() {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return !free_.empty() || failed_; });
     if (failed_) return nullptr;
@@ -44,7 +51,7 @@ class WritePipeline {
     free_.pop_back();
     return b;
   }
-  void submit(std::vector<uint8_t>* b) {
+  void submit(Buffer* b) {
     {
       std::lock_guard lock(mu_);
       full_.push_back(b);
@@ -65,7 +72,7 @@ class WritePipeline {
  private:
   void run() {
     for (;;) {
-      std::vector<uint8_t>* b = nullptr;
+      Buffer* b = nullptr;
       {
         std::unique_lock lock(mu_);
         cv_.wait(lock, [&] { return !full_.empty() || done_; });
@@ -73,14 +80,14 @@ class WritePipeline {
         b = full_.front();
         full_.pop_front();
       }
-      Status st = failed_ ? Status::Ok() : sink_.write(ByteView(b->data(), b->size()));
+      Status st = failed_ ? Status::Ok() : sink_.write(ByteView(b->bytes.get(), b->len));
       {
         std::lock_guard lock(mu_);
         if (!st.ok() && !failed_) {
           failed_ = true;
           status_ = st;
         }
-        b->clear();
+        b->len = 0;
         free_.push_back(b);
       }
       cv_.notify_all();
@@ -88,11 +95,11 @@ class WritePipeline {
   }
 
   BlobSink& sink_;
-  std::vector<std::vector<uint8_t>> storage_;
+  std::vector<Buffer> storage_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<std::vector<uint8_t>*> free_;
-  std::deque<std::vector<uint8_t>*> full_;
+  std::vector<Buffer*> free_;
+  std::deque<Buffer*> full_;
   bool done_ = false;
   bool failed_ = false;
   Status status_;
@@ -134,15 +141,15 @@ Result<std::pair<BlobInfo, crypto::SymmetricKey>> seal_file(const fs::path& inpu
             make_error(ErrorCode::kFailedPrecondition, what + ": file shrank while being sealed");
         break;
       }
-      std::vector<uint8_t>* buf = pipe.acquire();
+      Buffer* buf = pipe.acquire();
       if (buf == nullptr) break;  // the writer failed; finish() reports why
       size_t off = 0;
       if (i == 0) {
-        buf->assign(header.begin(), header.end());
+        std::memcpy(buf->bytes.get(), header.data(), header.size());
         off = header.size();
       }
-      buf->resize(off + n + kChunkOverheadBytes);
-      enc.encrypt_chunk(ByteView(plain.data(), n), i + 1 == layout.chunks, buf->data() + off);
+      buf->len = off + n + kChunkOverheadBytes;
+      enc.encrypt_chunk(ByteView(plain.data(), n), i + 1 == layout.chunks, buf->bytes.get() + off);
       pipe.submit(buf);
     }
     Status write_status = pipe.finish();
