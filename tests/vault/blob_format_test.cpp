@@ -29,7 +29,7 @@ void put_u32(Bytes& b, size_t off, uint32_t v) {
   for (int i = 0; i < 4; ++i) b[off + i] = static_cast<uint8_t>(v >> (8 * i));
 }
 
-TEST(BlobFormat, RoundTripsEverySizeAroundChunkBoundaries) {
+TEST(VaultBlobFormat, RoundTripsEverySizeAroundChunkBoundaries) {
   auto key = crypto::random_key();
   for (size_t n :
        {size_t{0}, size_t{1}, kChunk - 1, kChunk, kChunk + 1, 3 * kChunk, 10 * kChunk + 5}) {
@@ -43,7 +43,7 @@ TEST(BlobFormat, RoundTripsEverySizeAroundChunkBoundaries) {
   }
 }
 
-TEST(BlobFormat, HeaderLayoutMatchesTheDocumentedFormat) {
+TEST(VaultBlobFormat, HeaderLayoutMatchesTheDocumentedFormat) {
   Bytes plain = pattern(2 * kChunk + 3);
   auto blob = encode_blob(plain, fixed_key(1), kChunk);
   ASSERT_TRUE(blob.ok());
@@ -56,7 +56,7 @@ TEST(BlobFormat, HeaderLayoutMatchesTheDocumentedFormat) {
   EXPECT_EQ(blob->size(), 41 + plain.size() + 3 * 17);
 }
 
-TEST(BlobFormat, SameKeyStillGivesDifferentCiphertexts) {
+TEST(VaultBlobFormat, SameKeyStillGivesDifferentCiphertexts) {
   // The secretstream header is random, so equal files under an equal key are unlinkable.
   Bytes plain = pattern(100);
   auto a = encode_blob(plain, fixed_key(3), kChunk);
@@ -65,7 +65,7 @@ TEST(BlobFormat, SameKeyStillGivesDifferentCiphertexts) {
   EXPECT_NE(*a, *b);
 }
 
-TEST(BlobFormat, FlippedByteAnywhereIsDetected) {
+TEST(VaultBlobFormat, FlippedByteAnywhereIsDetected) {
   auto key = crypto::random_key();
   auto blob = encode_blob(pattern(3 * kChunk + 10), key, kChunk);
   ASSERT_TRUE(blob.ok());
@@ -80,7 +80,7 @@ TEST(BlobFormat, FlippedByteAnywhereIsDetected) {
   }
 }
 
-TEST(BlobFormat, FlippedByteInAChunkNamesThatChunk) {
+TEST(VaultBlobFormat, FlippedByteInAChunkNamesThatChunk) {
   auto key = crypto::random_key();
   auto blob = encode_blob(pattern(3 * kChunk + 10), key, kChunk);
   ASSERT_TRUE(blob.ok());
@@ -96,7 +96,7 @@ TEST(BlobFormat, FlippedByteInAChunkNamesThatChunk) {
   }
 }
 
-TEST(BlobFormat, TruncatedBlobIsDetected) {
+TEST(VaultBlobFormat, TruncatedBlobIsDetected) {
   auto key = crypto::random_key();
   auto blob = encode_blob(pattern(2 * kChunk + 10), key, kChunk);
   ASSERT_TRUE(blob.ok());
@@ -108,7 +108,7 @@ TEST(BlobFormat, TruncatedBlobIsDetected) {
   }
 }
 
-TEST(BlobFormat, HeaderRewriteThatKeepsTheLayoutIsDetected) {
+TEST(VaultBlobFormat, HeaderRewriteThatKeepsTheLayoutIsDetected) {
   // With 10 bytes of plaintext, any chunk size >= 10 gives the same single-chunk layout, so only
   // the header being additional data of every chunk can catch a rewritten chunk size.
   auto key = crypto::random_key();
@@ -122,7 +122,7 @@ TEST(BlobFormat, HeaderRewriteThatKeepsTheLayoutIsDetected) {
       << r.error().message;
 }
 
-TEST(BlobFormat, AppendedBytesAreDetected) {
+TEST(VaultBlobFormat, AppendedBytesAreDetected) {
   auto key = crypto::random_key();
   auto blob = encode_blob(pattern(kChunk + 1), key, kChunk);
   ASSERT_TRUE(blob.ok());
@@ -140,7 +140,7 @@ TEST(BlobFormat, AppendedBytesAreDetected) {
   EXPECT_FALSE(decode_blob(twice, key, "blob long").ok());
 }
 
-TEST(BlobFormat, ChunkReorderIsDetected) {
+TEST(VaultBlobFormat, ChunkReorderIsDetected) {
   auto key = crypto::random_key();
   auto blob = encode_blob(pattern(4 * kChunk), key, kChunk);
   ASSERT_TRUE(blob.ok());
@@ -154,7 +154,7 @@ TEST(BlobFormat, ChunkReorderIsDetected) {
   EXPECT_NE(r.error().message.find("chunk 1:"), std::string::npos) << r.error().message;
 }
 
-TEST(BlobFormat, WrongKeyFails) {
+TEST(VaultBlobFormat, WrongKeyFails) {
   auto blob = encode_blob(pattern(100), fixed_key(1), kChunk);
   ASSERT_TRUE(blob.ok());
   auto r = decode_blob(*blob, fixed_key(2), "blob key");
@@ -162,7 +162,7 @@ TEST(BlobFormat, WrongKeyFails) {
   EXPECT_NE(r.error().message.find("chunk 0: authentication failed"), std::string::npos);
 }
 
-TEST(BlobFormat, OversizedChunkSizeInHeaderIsRejected) {
+TEST(VaultBlobFormat, OversizedChunkSizeInHeaderIsRejected) {
   auto key = crypto::random_key();
   auto blob = encode_blob(pattern(10), key, kChunk);
   ASSERT_TRUE(blob.ok());
@@ -179,7 +179,7 @@ TEST(BlobFormat, OversizedChunkSizeInHeaderIsRejected) {
   EXPECT_NE(r.error().message.find("chunk size 0"), std::string::npos);
 }
 
-TEST(BlobFormat, PlaintextAboveTheCallersLimitIsRejectedBeforeDecrypting) {
+TEST(VaultBlobFormat, PlaintextAboveTheCallersLimitIsRejectedBeforeDecrypting) {
   auto key = crypto::random_key();
   auto blob = encode_blob(pattern(1000), key, kChunk);
   ASSERT_TRUE(blob.ok());
@@ -189,7 +189,7 @@ TEST(BlobFormat, PlaintextAboveTheCallersLimitIsRejectedBeforeDecrypting) {
   EXPECT_TRUE(decode_blob(*blob, key, "blob big", 1000).ok());
 }
 
-TEST(BlobFormat, NotABlobIsRejected) {
+TEST(VaultBlobFormat, NotABlobIsRejected) {
   auto key = crypto::random_key();
   Bytes junk(200, 'x');
   auto r = decode_blob(junk, key, "blob junk");
@@ -197,7 +197,7 @@ TEST(BlobFormat, NotABlobIsRejected) {
   EXPECT_NE(r.error().message.find("bad magic"), std::string::npos);
 }
 
-TEST(BlobFormat, BadChunkSizeIsRejectedWhenEncoding) {
+TEST(VaultBlobFormat, BadChunkSizeIsRejectedWhenEncoding) {
   auto key = crypto::random_key();
   EXPECT_EQ(encode_blob(pattern(1), key, 0).error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(encode_blob(pattern(1), key, kMaxChunkSize + 1).error().code,

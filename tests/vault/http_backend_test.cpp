@@ -59,7 +59,7 @@ class RunningServer {
   std::thread thread_;
 };
 
-class HttpBackendTest : public ::testing::Test {
+class VaultHttpBackend : public ::testing::Test {
  protected:
   void SetUp() override {
     std::array<uint8_t, 8> r{};
@@ -92,7 +92,7 @@ class HttpBackendTest : public ::testing::Test {
   std::unique_ptr<RunningServer> server_;
 };
 
-TEST_F(HttpBackendTest, SealAndOpenRoundTripThroughTheServer) {
+TEST_F(VaultHttpBackend, SealAndOpenRoundTripThroughTheServer) {
   HttpBackend http = client();
   Bytes data = some_bytes(50 * kChunk + 11, 1);
   fs::path in = dir_ / "work" / "plain";
@@ -119,7 +119,7 @@ TEST_F(HttpBackendTest, SealAndOpenRoundTripThroughTheServer) {
   EXPECT_EQ(*back, some_bytes(300, 2));
 }
 
-TEST_F(HttpBackendTest, UnknownBlobIsNotFound) {
+TEST_F(VaultHttpBackend, UnknownBlobIsNotFound) {
   HttpBackend http = client();
   Hash32 h{};
   h[0] = 0x42;
@@ -138,7 +138,7 @@ TEST_F(HttpBackendTest, UnknownBlobIsNotFound) {
   EXPECT_EQ(raw.Get("/v1/blobs/not-a-hash")->status, 404);
 }
 
-TEST_F(HttpBackendTest, PutWhoseBodyDoesNotHashToTheNameIsRefused) {
+TEST_F(VaultHttpBackend, PutWhoseBodyDoesNotHashToTheNameIsRefused) {
   Bytes data = some_bytes(1000, 3);
   Hash32 wrong = crypto::blake2b256(some_bytes(1000, 4));
   httplib::Client raw(server_->url());
@@ -159,7 +159,7 @@ TEST_F(HttpBackendTest, PutWhoseBodyDoesNotHashToTheNameIsRefused) {
   EXPECT_FALSE(*http.exists(wrong));
 }
 
-TEST_F(HttpBackendTest, PutAboveTheServerLimitIsRefusedWith413) {
+TEST_F(VaultHttpBackend, PutAboveTheServerLimitIsRefusedWith413) {
   Bytes data = some_bytes(kMaxPut + 1, 5);
   Hash32 h = crypto::blake2b256(data);
   fs::path f = dir_ / "work" / "big";
@@ -175,7 +175,7 @@ TEST_F(HttpBackendTest, PutAboveTheServerLimitIsRefusedWith413) {
   EXPECT_TRUE(http.put_file(crypto::blake2b256(fits), f).ok());
 }
 
-TEST_F(HttpBackendTest, ServerReturningTamperedBytesIsDetected) {
+TEST_F(VaultHttpBackend, ServerReturningTamperedBytesIsDetected) {
   HttpBackend honest = client();
   Bytes data = some_bytes(10 * kChunk, 6);
   fs::path in = dir_ / "work" / "plain";
@@ -211,7 +211,7 @@ TEST_F(HttpBackendTest, ServerReturningTamperedBytesIsDetected) {
   EXPECT_EQ(scratch_entries(), 0u);
 }
 
-TEST_F(HttpBackendTest, DownloadLimitIsEnforced) {
+TEST_F(VaultHttpBackend, DownloadLimitIsEnforced) {
   Bytes data = some_bytes(100000, 7);
   Hash32 h = crypto::blake2b256(data);
   ASSERT_TRUE(store_->put_bytes(h, data).ok());
@@ -225,7 +225,7 @@ TEST_F(HttpBackendTest, DownloadLimitIsEnforced) {
   EXPECT_EQ(read_file(out), data);
 }
 
-TEST_F(HttpBackendTest, HeadReportsSizeWithoutABody) {
+TEST_F(VaultHttpBackend, HeadReportsSizeWithoutABody) {
   Bytes data = some_bytes(12345, 8);
   Hash32 h = crypto::blake2b256(data);
   ASSERT_TRUE(store_->put_bytes(h, data).ok());
@@ -237,7 +237,7 @@ TEST_F(HttpBackendTest, HeadReportsSizeWithoutABody) {
   EXPECT_TRUE(res->body.empty());
 }
 
-TEST_F(HttpBackendTest, ConnectionRefusedIsAClearError) {
+TEST_F(VaultHttpBackend, ConnectionRefusedIsAClearError) {
   std::string url;
   {
     RunningServer gone;
@@ -255,7 +255,7 @@ TEST_F(HttpBackendTest, ConnectionRefusedIsAClearError) {
   EXPECT_FALSE(fs::exists(dir_ / "work" / "x"));
 }
 
-TEST(HttpBackendUrl, BaseUrlWithAPathPrefixIsKept) {
+TEST(VaultHttpBackendUrl, BaseUrlWithAPathPrefixIsKept) {
   HttpBackend http("http://example.org:8080/store/");
   Hash32 h{};
   EXPECT_EQ(http.locator(h), "http://example.org:8080/store/v1/blobs/" + codec::to_hex(h));

@@ -6,7 +6,7 @@
 namespace datadao::vault {
 namespace {
 
-TEST(KeyShare, RecipientRecoversTheFileKeyAndOpensTheBlob) {
+TEST(VaultKeyShare, RecipientRecoversTheFileKeyAndOpensTheBlob) {
   auto pool = crypto::BoxKeyPair::generate();
   crypto::SymmetricKey file_key = crypto::random_key();
   Bytes plain = {1, 2, 3, 4, 5};
@@ -23,7 +23,7 @@ TEST(KeyShare, RecipientRecoversTheFileKeyAndOpensTheBlob) {
   EXPECT_EQ(*opened, plain);
 }
 
-TEST(KeyShare, AnotherRecipientCannotReceiveIt) {
+TEST(VaultKeyShare, AnotherRecipientCannotReceiveIt) {
   auto pool = crypto::BoxKeyPair::generate();
   auto eve = crypto::BoxKeyPair::generate();
   Bytes sealed = share_key(crypto::random_key(), pool.public_key);
@@ -33,7 +33,7 @@ TEST(KeyShare, AnotherRecipientCannotReceiveIt) {
   EXPECT_NE(r.error().message.find("sealed file key"), std::string::npos);
 }
 
-TEST(KeyShare, AlteredSealedKeyIsRejected) {
+TEST(VaultKeyShare, AlteredSealedKeyIsRejected) {
   auto pool = crypto::BoxKeyPair::generate();
   Bytes sealed = share_key(crypto::random_key(), pool.public_key);
   for (size_t pos : {size_t{0}, size_t{31}, size_t{32}, size_t{60}, kSharedKeyBytes - 1}) {
@@ -43,7 +43,7 @@ TEST(KeyShare, AlteredSealedKeyIsRejected) {
   }
 }
 
-TEST(KeyShare, WrongLengthIsRejectedWithAClearError) {
+TEST(VaultKeyShare, WrongLengthIsRejectedWithAClearError) {
   auto pool = crypto::BoxKeyPair::generate();
   Bytes sealed = share_key(crypto::random_key(), pool.public_key);
   for (size_t len : {size_t{0}, size_t{48}, kSharedKeyBytes - 1, kSharedKeyBytes + 1}) {
@@ -58,7 +58,7 @@ TEST(KeyShare, WrongLengthIsRejectedWithAClearError) {
   }
 }
 
-TEST(KeyShare, EachShareIsFreshlyRandomised) {
+TEST(VaultKeyShare, EachShareIsFreshlyRandomised) {
   auto pool = crypto::BoxKeyPair::generate();
   crypto::SymmetricKey k = crypto::random_key();
   EXPECT_NE(share_key(k, pool.public_key), share_key(k, pool.public_key));

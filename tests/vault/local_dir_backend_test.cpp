@@ -32,7 +32,7 @@ Bytes some_bytes(size_t n, uint8_t seed) {
   return b;
 }
 
-class LocalDirTest : public ::testing::Test {
+class VaultLocalDir : public ::testing::Test {
  protected:
   void SetUp() override {
     std::array<uint8_t, 8> r{};
@@ -63,7 +63,7 @@ class LocalDirTest : public ::testing::Test {
   std::unique_ptr<LocalDirBackend> store_;
 };
 
-TEST_F(LocalDirTest, StoresUnderTheShardedHashPath) {
+TEST_F(VaultLocalDir, StoresUnderTheShardedHashPath) {
   Bytes data = some_bytes(1000, 1);
   Hash32 h = crypto::blake2b256(data);
   fs::path src = dir_ / "work" / "blob";
@@ -80,7 +80,7 @@ TEST_F(LocalDirTest, StoresUnderTheShardedHashPath) {
   EXPECT_EQ(tmp_entries(), 0u);
 }
 
-TEST_F(LocalDirTest, PutWithAWrongHashIsRefusedAndLeavesNothing) {
+TEST_F(VaultLocalDir, PutWithAWrongHashIsRefusedAndLeavesNothing) {
   Bytes data = some_bytes(5000, 2);
   Hash32 wrong = crypto::blake2b256(some_bytes(5000, 3));
   fs::path src = dir_ / "work" / "blob";
@@ -95,7 +95,7 @@ TEST_F(LocalDirTest, PutWithAWrongHashIsRefusedAndLeavesNothing) {
   EXPECT_EQ(tmp_entries(), 0u);
 }
 
-TEST_F(LocalDirTest, UncommittedWriteNeverAppearsUnderAName) {
+TEST_F(VaultLocalDir, UncommittedWriteNeverAppearsUnderAName) {
   // A writer that dies before commit (crash, error) leaves at most a file in tmp/, never a blob.
   Bytes data = some_bytes(3000, 4);
   Hash32 h = crypto::blake2b256(data);
@@ -111,7 +111,7 @@ TEST_F(LocalDirTest, UncommittedWriteNeverAppearsUnderAName) {
   EXPECT_EQ(stored_files(), 0u);
 }
 
-TEST_F(LocalDirTest, OrphanedTemporaryFileIsNotABlob) {
+TEST_F(VaultLocalDir, OrphanedTemporaryFileIsNotABlob) {
   // What a kill -9 between write and rename leaves behind.
   Bytes data = some_bytes(100, 5);
   Hash32 h = crypto::blake2b256(data);
@@ -123,7 +123,7 @@ TEST_F(LocalDirTest, OrphanedTemporaryFileIsNotABlob) {
   EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
 }
 
-TEST_F(LocalDirTest, CommitWithExpectedHashRefusesOtherBytes) {
+TEST_F(VaultLocalDir, CommitWithExpectedHashRefusesOtherBytes) {
   auto sink = store_->begin_write();
   ASSERT_TRUE(sink.ok());
   Bytes data = some_bytes(100, 6);
@@ -136,7 +136,7 @@ TEST_F(LocalDirTest, CommitWithExpectedHashRefusesOtherBytes) {
   EXPECT_EQ(tmp_entries(), 0u);
 }
 
-TEST_F(LocalDirTest, GetFileVerifiesTheStoredBytes) {
+TEST_F(VaultLocalDir, GetFileVerifiesTheStoredBytes) {
   Bytes data = some_bytes(4000, 7);
   Hash32 h = crypto::blake2b256(data);
   ASSERT_TRUE(store_->put_bytes(h, data).ok());
@@ -157,7 +157,7 @@ TEST_F(LocalDirTest, GetFileVerifiesTheStoredBytes) {
   EXPECT_FALSE(store_->get_bytes(h).ok());
 }
 
-TEST_F(LocalDirTest, MissingBlobIsNotFound) {
+TEST_F(VaultLocalDir, MissingBlobIsNotFound) {
   Hash32 h{};
   h[31] = 9;
   EXPECT_FALSE(*store_->exists(h));
@@ -168,7 +168,7 @@ TEST_F(LocalDirTest, MissingBlobIsNotFound) {
   EXPECT_EQ(store_->blob_size(h).error().code, ErrorCode::kNotFound);
 }
 
-TEST_F(LocalDirTest, PutBytesEnforcesItsLimitAndTheHash) {
+TEST_F(VaultLocalDir, PutBytesEnforcesItsLimitAndTheHash) {
   Bytes data = some_bytes(10, 8);
   EXPECT_EQ(store_->put_bytes(Hash32{}, data).error().code, ErrorCode::kCorruption);
   Bytes big(kMaxInMemoryBlobBytes + 1);
@@ -182,7 +182,7 @@ TEST_F(LocalDirTest, PutBytesEnforcesItsLimitAndTheHash) {
   EXPECT_EQ(*store_->get_bytes(h, 10), data);
 }
 
-TEST_F(LocalDirTest, StoringTheSameBlobTwiceAndConcurrentlyIsHarmless) {
+TEST_F(VaultLocalDir, StoringTheSameBlobTwiceAndConcurrentlyIsHarmless) {
   Bytes data = some_bytes(200000, 9);
   Hash32 h = crypto::blake2b256(data);
   std::vector<std::thread> threads;

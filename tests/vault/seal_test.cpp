@@ -39,7 +39,7 @@ Bytes read_file(const fs::path& p) {
   return Bytes(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
 }
 
-class SealTest : public ::testing::Test {
+class VaultSeal : public ::testing::Test {
  protected:
   void SetUp() override {
     std::array<uint8_t, 8> r{};
@@ -90,7 +90,7 @@ class SealTest : public ::testing::Test {
   std::unique_ptr<LocalDirBackend> store_;
 };
 
-TEST_F(SealTest, RoundTripsSizesAroundChunkBoundariesAndSeveralMiB) {
+TEST_F(VaultSeal, RoundTripsSizesAroundChunkBoundariesAndSeveralMiB) {
   for (size_t n : {size_t{0}, size_t{1}, kChunk - 1, kChunk, kChunk + 1, size_t{(5u << 20) + 3}}) {
     Bytes data = pattern(n, n);
     auto [info, key] = seal(data);
@@ -107,7 +107,7 @@ TEST_F(SealTest, RoundTripsSizesAroundChunkBoundariesAndSeveralMiB) {
   }
 }
 
-TEST_F(SealTest, DefaultChunkSizeRoundTrips) {
+TEST_F(VaultSeal, DefaultChunkSizeRoundTrips) {
   Bytes data = pattern((1u << 20) * 2 + 17);
   fs::path in = dir_ / "in" / "big.bin";
   write_file(in, data);
@@ -119,7 +119,7 @@ TEST_F(SealTest, DefaultChunkSizeRoundTrips) {
   EXPECT_EQ(read_file(out), data);
 }
 
-TEST_F(SealTest, EachSealUsesAFreshKey) {
+TEST_F(VaultSeal, EachSealUsesAFreshKey) {
   Bytes data = pattern(1000);
   auto a = seal(data);
   auto b = seal(data);
@@ -127,7 +127,7 @@ TEST_F(SealTest, EachSealUsesAFreshKey) {
   EXPECT_FALSE(a.second == b.second);
 }
 
-TEST_F(SealTest, FlippedByteAnywhereIsDetected) {
+TEST_F(VaultSeal, FlippedByteAnywhereIsDetected) {
   Bytes data = pattern(5 * kChunk + 100);
   auto [info, key] = seal(data);
   const size_t stride = kChunk + kChunkOverheadBytes;
@@ -165,7 +165,7 @@ TEST_F(SealTest, FlippedByteAnywhereIsDetected) {
   }
 }
 
-TEST_F(SealTest, TruncatedBlobIsDetected) {
+TEST_F(VaultSeal, TruncatedBlobIsDetected) {
   auto [info, key] = seal(pattern(3 * kChunk));
   for (size_t cut : {size_t{1}, kChunkOverheadBytes, kChunk + kChunkOverheadBytes}) {
     Bytes original = read_file(store_->blob_path(info.hash));
@@ -175,13 +175,13 @@ TEST_F(SealTest, TruncatedBlobIsDetected) {
   }
 }
 
-TEST_F(SealTest, AppendedBytesAreDetected) {
+TEST_F(VaultSeal, AppendedBytesAreDetected) {
   auto [info, key] = seal(pattern(2 * kChunk + 1));
   Error e = expect_open_fails(info, key, [](Bytes& b) { b.push_back(0); });
   EXPECT_NE(e.message.find("after the final chunk"), std::string::npos) << e.message;
 }
 
-TEST_F(SealTest, ChunkReorderIsDetected) {
+TEST_F(VaultSeal, ChunkReorderIsDetected) {
   auto [info, key] = seal(pattern(4 * kChunk + 9));
   const size_t stride = kChunk + kChunkOverheadBytes;
   Error e = expect_open_fails(info, key, [stride](Bytes& b) {
@@ -192,7 +192,7 @@ TEST_F(SealTest, ChunkReorderIsDetected) {
   EXPECT_NE(e.message.find("chunk 2:"), std::string::npos) << e.message;
 }
 
-TEST_F(SealTest, WrongKeyFailsAndSaysTheBlobIsIntact) {
+TEST_F(VaultSeal, WrongKeyFailsAndSaysTheBlobIsIntact) {
   auto [info, key] = seal(pattern(3 * kChunk));
   crypto::SymmetricKey other = crypto::random_key();
   Error e = expect_open_fails(info, other, [](Bytes&) {});
@@ -203,7 +203,7 @@ TEST_F(SealTest, WrongKeyFailsAndSaysTheBlobIsIntact) {
   EXPECT_EQ(e.message.find(codec::to_hex(key.view())), std::string::npos);
 }
 
-TEST_F(SealTest, OversizedChunkSizeInHeaderIsRejected) {
+TEST_F(VaultSeal, OversizedChunkSizeInHeaderIsRejected) {
   auto [info, key] = seal(pattern(100));
   Error e = expect_open_fails(info, key, [](Bytes& b) {
     uint32_t big = static_cast<uint32_t>(kMaxChunkSize) + 1;
@@ -212,7 +212,7 @@ TEST_F(SealTest, OversizedChunkSizeInHeaderIsRejected) {
   EXPECT_EQ(e.code, ErrorCode::kLimitExceeded);
 }
 
-TEST_F(SealTest, FailedOpenLeavesAnExistingOutputUntouched) {
+TEST_F(VaultSeal, FailedOpenLeavesAnExistingOutputUntouched) {
   auto [info, key] = seal(pattern(100));
   fs::path out = dir_ / "out" / "keep.txt";
   write_file(out, Bytes{'o', 'l', 'd'});
@@ -222,7 +222,7 @@ TEST_F(SealTest, FailedOpenLeavesAnExistingOutputUntouched) {
   EXPECT_EQ(files_in_out(), 1u);
 }
 
-TEST_F(SealTest, UnknownBlobIsNotFound) {
+TEST_F(VaultSeal, UnknownBlobIsNotFound) {
   crypto::Hash32 h{};
   h[0] = 0xab;
   auto r = open_blob(*store_, h, crypto::random_key(), dir_ / "out" / "x");
@@ -232,7 +232,7 @@ TEST_F(SealTest, UnknownBlobIsNotFound) {
   EXPECT_EQ(files_in_out(), 0u);
 }
 
-TEST_F(SealTest, SealRejectsMissingInputAndBadChunkSize) {
+TEST_F(VaultSeal, SealRejectsMissingInputAndBadChunkSize) {
   auto missing = seal_file(dir_ / "in" / "nope", *store_);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
@@ -246,7 +246,7 @@ TEST_F(SealTest, SealRejectsMissingInputAndBadChunkSize) {
   EXPECT_FALSE(dir.ok());
 }
 
-TEST_F(SealTest, SealBytesAndOpenBytesShareTheFormat) {
+TEST_F(VaultSeal, SealBytesAndOpenBytesShareTheFormat) {
   Bytes record = pattern(3 * kChunk + 7);
   auto sealed = seal_bytes(record, *store_, kChunk);
   ASSERT_TRUE(sealed.ok()) << sealed.error().to_string();
@@ -265,7 +265,7 @@ TEST_F(SealTest, SealBytesAndOpenBytesShareTheFormat) {
   EXPECT_EQ(*fback, record);
 }
 
-TEST_F(SealTest, OpenBytesDetectsAFlippedStoredByte) {
+TEST_F(VaultSeal, OpenBytesDetectsAFlippedStoredByte) {
   auto sealed = seal_bytes(pattern(500), *store_, kChunk);
   ASSERT_TRUE(sealed.ok());
   fs::path stored = store_->blob_path(sealed->first.hash);
