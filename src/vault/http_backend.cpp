@@ -61,7 +61,29 @@ std::unique_ptr<httplib::Client> make_client(const std::string& scheme_host_port
 }
 
 Error transport_error(const std::string& what, httplib::Error err) {
-  return make_error(ErrorCode::kIoError, what + ": " + httplib::to_string(err));
+  std::string why;
+  switch (err) {
+    case httplib::Error::Connection:
+      why = "cannot connect (refused or unreachable)";
+      break;
+    case httplib::Error::ConnectionTimeout:
+      why = "connection timed out";
+      break;
+    case httplib::Error::Read:
+      why = "connection broke while reading the response";
+      break;
+    case httplib::Error::Write:
+      why = "connection broke while sending";
+      break;
+    case httplib::Error::Canceled:
+      why = "transfer aborted (server hung up?)";
+      break;
+    default:
+      why = "transfer failed";
+      break;
+  }
+  return make_error(ErrorCode::kIoError,
+                    what + ": " + why + " (httplib: " + httplib::to_string(err) + ")");
 }
 
 }  // namespace
