@@ -149,6 +149,10 @@ Result<BlobInfo> decode_stream(BlobSource& source, const crypto::SymmetricKey& k
   const size_t max_chunk = static_cast<size_t>(std::min<uint64_t>(chunk_size, plaintext_size));
   std::vector<uint8_t> cipher(max_chunk + kChunkOverheadBytes);
   std::vector<uint8_t> plain(max_chunk);
+  struct WipePlain {
+    std::vector<uint8_t>& v;
+    ~WipePlain() { crypto::wipe(v); }
+  } wipe_plain{plain};
   for (uint64_t i = 0; i < layout->chunks; ++i) {
     const std::string chunk_what = what + ": chunk " + std::to_string(i);
     const size_t len = layout->chunk_plain(i) + kChunkOverheadBytes;
