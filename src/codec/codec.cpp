@@ -126,9 +126,9 @@ void Reader::fail(ErrorCode code, std::string_view field, std::string_view why) 
 Status Reader::finish() {
   if (error_) return *error_;
   if (pos_ != in_.size()) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      what_ + ": " + std::to_string(in_.size() - pos_) +
-                          " trailing bytes after the encoded value");
+    return make_error(ErrorCode::kInvalidArgument, what_ + ": " +
+                                                       std::to_string(in_.size() - pos_) +
+                                                       " trailing bytes after the encoded value");
   }
   return Status::Ok();
 }
@@ -196,9 +196,9 @@ Result<Bytes> from_hex(std::string_view hex, std::string_view what) {
   for (size_t i = 0; i < out.size(); ++i) {
     int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) {
-      return make_error(ErrorCode::kInvalidArgument, std::string(what) +
-                                                         ": not a hex digit at position " +
-                                                         std::to_string(hi < 0 ? 2 * i : 2 * i + 1));
+      return make_error(ErrorCode::kInvalidArgument,
+                        std::string(what) + ": not a hex digit at position " +
+                            std::to_string(hi < 0 ? 2 * i : 2 * i + 1));
     }
     out[i] = static_cast<uint8_t>(hi << 4 | lo);
   }

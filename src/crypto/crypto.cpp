@@ -70,8 +70,8 @@ Blake2b256::Blake2b256() {
                           kHashBytes);
 }
 void Blake2b256::update(ByteView data) {
-  crypto_generichash_update(reinterpret_cast<crypto_generichash_state*>(state_.data()),
-                            data.data(), data.size());
+  crypto_generichash_update(reinterpret_cast<crypto_generichash_state*>(state_.data()), data.data(),
+                            data.size());
 }
 Hash32 Blake2b256::finish() {
   Hash32 out;
@@ -85,8 +85,8 @@ Sha256::Sha256() {
   crypto_hash_sha256_init(reinterpret_cast<crypto_hash_sha256_state*>(state_.data()));
 }
 void Sha256::update(ByteView data) {
-  crypto_hash_sha256_update(reinterpret_cast<crypto_hash_sha256_state*>(state_.data()),
-                            data.data(), data.size());
+  crypto_hash_sha256_update(reinterpret_cast<crypto_hash_sha256_state*>(state_.data()), data.data(),
+                            data.size());
 }
 Hash32 Sha256::finish() {
   Hash32 out;
@@ -147,15 +147,16 @@ Bytes seal_to(const PublicKey& recipient, ByteView plaintext) {
 Result<SecretBytes> unseal(const BoxKeyPair& key, ByteView sealed) {
   init();
   if (sealed.size() < crypto_box_SEALBYTES) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "sealed box is " + std::to_string(sealed.size()) +
-                          " bytes, shorter than the 48-byte overhead");
+    return make_error(ErrorCode::kInvalidArgument, "sealed box is " +
+                                                       std::to_string(sealed.size()) +
+                                                       " bytes, shorter than the 48-byte overhead");
   }
   Bytes out(sealed.size() - crypto_box_SEALBYTES);
   if (crypto_box_seal_open(out.data(), sealed.data(), sealed.size(), key.public_key.data(),
                            key.secret_key.data()) != 0) {
-    return make_error(ErrorCode::kUnauthenticated,
-                      "sealed box cannot be opened with this key (not addressed to it, or altered)");
+    return make_error(
+        ErrorCode::kUnauthenticated,
+        "sealed box cannot be opened with this key (not addressed to it, or altered)");
   }
   return SecretBytes(std::move(out));
 }
@@ -166,10 +167,9 @@ Bytes aead_encrypt(const SymmetricKey& key, ByteView nonce24, ByteView plaintext
   if (nonce24.size() != kAeadNonceBytes) std::abort();
   Bytes out(plaintext.size() + kAeadTagBytes);
   unsigned long long out_len = 0;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(out.data(), &out_len, plaintext.data(),
-                                             plaintext.size(), associated_data.data(),
-                                             associated_data.size(), nullptr, nonce24.data(),
-                                             key.data());
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+      out.data(), &out_len, plaintext.data(), plaintext.size(), associated_data.data(),
+      associated_data.size(), nullptr, nonce24.data(), key.data());
   out.resize(out_len);
   return out;
 }
@@ -185,10 +185,9 @@ Result<SecretBytes> aead_decrypt(const SymmetricKey& key, ByteView nonce24, Byte
   }
   Bytes out(ciphertext.size() - kAeadTagBytes);
   unsigned long long out_len = 0;
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt(out.data(), &out_len, nullptr, ciphertext.data(),
-                                                 ciphertext.size(), associated_data.data(),
-                                                 associated_data.size(), nonce24.data(),
-                                                 key.data()) != 0) {
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          out.data(), &out_len, nullptr, ciphertext.data(), ciphertext.size(),
+          associated_data.data(), associated_data.size(), nonce24.data(), key.data()) != 0) {
     return make_error(ErrorCode::kUnauthenticated,
                       "AEAD authentication failed (wrong key or altered ciphertext)");
   }

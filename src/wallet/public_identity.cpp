@@ -1,5 +1,7 @@
 #include "datadao/wallet/public_identity.hpp"
 
+#include "file_io.hpp"
+
 #include "datadao/codec/codec.hpp"
 #include "datadao/wallet/home.hpp"
 
@@ -86,6 +88,18 @@ Result<PublicIdentity> public_identity_from_json(const nlohmann::json& j) {
                           "...): signature does not verify; the box key was not endorsed by the "
                           "account key");
   }
+  return id;
+}
+
+Result<PublicIdentity> read_public_identity_file(const std::filesystem::path& path) {
+  const std::string label = "public identity file " + path.string();
+  DD_ASSIGN(internal::FileContents contents,
+            internal::read_file_limited(path, kMaxWalletFileBytes, label));
+  nlohmann::json j = nlohmann::json::parse(contents.bytes.begin(), contents.bytes.end(), nullptr,
+                                           /*allow_exceptions=*/false);
+  if (j.is_discarded()) return make_error(ErrorCode::kInvalidArgument, label + ": not JSON");
+  auto id = public_identity_from_json(j);
+  if (!id.ok()) return id.error().with_context(label);
   return id;
 }
 

@@ -314,10 +314,15 @@ Result<Wallet> create_wallet(std::string_view name, std::string_view passphrase,
   return w;
 }
 
-Result<Wallet> load_wallet(std::string_view name_or_path, std::string_view passphrase) {
-  DD_ASSIGN(std::filesystem::path path, resolve_wallet_path(name_or_path));
+namespace {
+
+// Reads, checks the mode of, and parses a wallet file (everything load_wallet does before the
+// passphrase is needed).
+Result<WalletFile> read_wallet_file(std::string_view name_or_path, std::filesystem::path& path,
+                                    std::string& label) {
+  DD_ASSIGN(path, resolve_wallet_path(name_or_path));
   const bool by_name = is_valid_wallet_name(name_or_path);
-  const std::string label = wallet_label(path);
+  label = wallet_label(path);
 
   auto contents = internal::read_file_limited(path, kMaxWalletFileBytes, label);
   if (!contents.ok()) {
@@ -338,11 +343,26 @@ Result<Wallet> load_wallet(std::string_view name_or_path, std::string_view passp
   }
   auto parsed = parse_wallet_file(contents->bytes);
   if (!parsed.ok()) return parsed.error().with_context(label);
-  const WalletFile& f = *parsed;
-  if (by_name && f.name != name_or_path) {
-    return make_error(ErrorCode::kCorruption, label + ": holds wallet '" + f.name + "', not '" +
-                                                  std::string(name_or_path) + "'");
+  if (by_name && parsed->name != name_or_path) {
+    return make_error(ErrorCode::kCorruption, label + ": holds wallet '" + parsed->name +
+                                                  "', not '" + std::string(name_or_path) + "'");
   }
+  return parsed;
+}
+
+}  // namespace
+
+Result<WalletInfo> read_wallet_info(std::string_view name_or_path) {
+  std::filesystem::path path;
+  std::string label;
+  DD_ASSIGN(WalletFile f, read_wallet_file(name_or_path, path, label));
+  return WalletInfo{f.name, f.sign_public_key, f.box_public_key, f.created_at};
+}
+
+Result<Wallet> load_wallet(std::string_view name_or_path, std::string_view passphrase) {
+  std::filesystem::path path;
+  std::string label;
+  DD_ASSIGN(const WalletFile f, read_wallet_file(name_or_path, path, label));
 
   auto key = crypto::derive_key(passphrase, f.salt, f.kdf);
   if (!key.ok()) {

@@ -28,16 +28,26 @@ enum class ErrorCode {
 
 inline std::string_view error_code_name(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return "invalid argument";
-    case ErrorCode::kNotFound: return "not found";
-    case ErrorCode::kAlreadyExists: return "already exists";
-    case ErrorCode::kCorruption: return "corruption";
-    case ErrorCode::kUnauthenticated: return "unauthenticated";
-    case ErrorCode::kPermissionDenied: return "permission denied";
-    case ErrorCode::kFailedPrecondition: return "failed precondition";
-    case ErrorCode::kLimitExceeded: return "limit exceeded";
-    case ErrorCode::kIoError: return "I/O error";
-    case ErrorCode::kInternal: return "internal error";
+    case ErrorCode::kInvalidArgument:
+      return "invalid argument";
+    case ErrorCode::kNotFound:
+      return "not found";
+    case ErrorCode::kAlreadyExists:
+      return "already exists";
+    case ErrorCode::kCorruption:
+      return "corruption";
+    case ErrorCode::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorCode::kPermissionDenied:
+      return "permission denied";
+    case ErrorCode::kFailedPrecondition:
+      return "failed precondition";
+    case ErrorCode::kLimitExceeded:
+      return "limit exceeded";
+    case ErrorCode::kIoError:
+      return "I/O error";
+    case ErrorCode::kInternal:
+      return "internal error";
   }
   return "unknown error";
 }
@@ -53,20 +63,31 @@ struct Error {
   }
 };
 
-inline Error make_error(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+inline Error make_error(ErrorCode code, std::string message) {
+  return Error{code, std::move(message)};
+}
 
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  const T& value() const& { check(); return std::get<0>(v_); }
-  T& value() & { check(); return std::get<0>(v_); }
-  T&& value() && { check(); return std::get<0>(std::move(v_)); }
+  const T& value() const& {
+    check();
+    return std::get<0>(v_);
+  }
+  T& value() & {
+    check();
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    check();
+    return std::get<0>(std::move(v_));
+  }
   const T& operator*() const& { return value(); }
   T& operator*() & { return value(); }
   const T* operator->() const { return &value(); }
@@ -102,13 +123,13 @@ class [[nodiscard]] Status {
 // Propagate failure: DD_TRY(status_expr); DD_ASSIGN(var, result_expr);
 #define DD_CONCAT_INNER(a, b) a##b
 #define DD_CONCAT(a, b) DD_CONCAT_INNER(a, b)
-#define DD_TRY(expr)                                   \
-  do {                                                 \
-    auto&& dd_try_status_ = (expr);                    \
+#define DD_TRY(expr)                                         \
+  do {                                                       \
+    auto&& dd_try_status_ = (expr);                          \
     if (!dd_try_status_.ok()) return dd_try_status_.error(); \
   } while (0)
-#define DD_ASSIGN_IMPL(tmp, lhs, expr)     \
-  auto tmp = (expr);                       \
-  if (!tmp.ok()) return tmp.error();       \
+#define DD_ASSIGN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                   \
+  if (!tmp.ok()) return tmp.error();   \
   lhs = std::move(tmp).value()
 #define DD_ASSIGN(lhs, expr) DD_ASSIGN_IMPL(DD_CONCAT(dd_assign_tmp_, __LINE__), lhs, expr)

@@ -30,9 +30,9 @@ inline constexpr size_t kBoxPublicKeyBytes = 32;
 inline constexpr size_t kBoxSecretKeyBytes = 32;
 inline constexpr size_t kSealOverheadBytes = 48;  // crypto_box_SEALBYTES
 inline constexpr size_t kSymmetricKeyBytes = 32;
-inline constexpr size_t kAeadNonceBytes = 24;    // XChaCha20-Poly1305-IETF
+inline constexpr size_t kAeadNonceBytes = 24;  // XChaCha20-Poly1305-IETF
 inline constexpr size_t kAeadTagBytes = 16;
-inline constexpr size_t kKdfSaltBytes = 16;      // crypto_pwhash_SALTBYTES
+inline constexpr size_t kKdfSaltBytes = 16;  // crypto_pwhash_SALTBYTES
 
 using Hash32 = std::array<uint8_t, kHashBytes>;
 using PublicKey = std::array<uint8_t, kSignPublicKeyBytes>;  // Ed25519 or X25519 public key
@@ -164,7 +164,7 @@ Result<SecretBytes> aead_decrypt(const SymmetricKey& key, ByteView nonce24, Byte
 
 struct KdfParams {
   uint64_t opslimit = 0;
-  uint64_t memlimit = 0;  // bytes
+  uint64_t memlimit = 0;           // bytes
   static KdfParams interactive();  // libsodium's INTERACTIVE limits (tests use these)
   static KdfParams moderate();     // libsodium's MODERATE limits (wallet default)
 };

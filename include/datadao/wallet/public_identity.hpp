@@ -12,6 +12,7 @@
 // Thread-safety: plain values and pure functions.
 #pragma once
 
+#include <filesystem>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -41,5 +42,8 @@ nlohmann::json to_json(const PublicIdentity& identity);
 // unknown field, bad hex, wrong length, unknown format/version or invalid name;
 // kUnauthenticated if the signature does not verify under `account`.
 Result<PublicIdentity> public_identity_from_json(const nlohmann::json& json);
+
+// Reads (at most 64 KiB), parses and verifies a public identity file; errors name the file.
+Result<PublicIdentity> read_public_identity_file(const std::filesystem::path& path);
 
 }  // namespace datadao::wallet

@@ -98,6 +98,17 @@ Result<Wallet> create_wallet(std::string_view name, std::string_view passphrase,
 //   kIoError           read failure
 Result<Wallet> load_wallet(std::string_view name_or_path, std::string_view passphrase);
 
+// The public half of a wallet file, read without the passphrase (for `wallet show` and for
+// naming local wallets as recipients). The file's checksum and structure are verified exactly
+// as load_wallet does; the keys are not decrypted, so nothing here proves possession.
+struct WalletInfo {
+  std::string name;
+  AccountId account{};
+  crypto::PublicKey box_key{};
+  uint64_t created_at = 0;
+};
+Result<WalletInfo> read_wallet_info(std::string_view name_or_path);
+
 // The path load_wallet would read for `name_or_path` (see above).
 Result<std::filesystem::path> resolve_wallet_path(std::string_view name_or_path);
 

@@ -1,0 +1,39 @@
+// HTTP client for a node's API (see api_server.hpp), used by the CLI and by tests.
+// Errors from the node come back as the node's own Error (code + message); transport failures
+// are kIoError naming the URL. Not thread-safe per instance; use one per thread.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "datadao/common/result.hpp"
+#include "datadao/ledger/transaction.hpp"
+
+namespace datadao::node {
+
+class NodeClient {
+ public:
+  explicit NodeClient(std::string base_url);
+  ~NodeClient();
+
+  const std::string& base_url() const { return base_url_; }
+
+  // GET a path ("/v1/status"); parses the JSON body; non-2xx becomes the node's error.
+  Result<nlohmann::json> get(const std::string& path);
+  // Submits a signed transaction; with wait, returns once it is in a block or rejected.
+  // A rejection is returned as a value ({"status":"rejected","error":{...}}), not an Error.
+  Result<nlohmann::json> submit(const ledger::Transaction& tx, bool wait = true);
+
+  Result<std::string> chain_id();
+  // The nonce the account's next transaction must carry.
+  Result<uint64_t> next_nonce(const ledger::AccountId& account);
+
+ private:
+  Result<nlohmann::json> handle(const std::string& what, int status, const std::string& body);
+  std::string base_url_;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace datadao::node

@@ -1,0 +1,122 @@
+// The node: owns the chain (ledger + SQLite) and the blob store, admits signed transactions into
+// a mempool and orders them into blocks. The HTTP API (api_server.hpp) is a thin adapter over
+// this class, so other front ends (web app, etcd replication) call the same methods.
+//
+// Thread-safety: every public method may be called from any thread. Chain access is serialised
+// by one mutex; block production runs on the node's own thread between start() and stop().
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "datadao/common/result.hpp"
+#include "datadao/crypto/crypto.hpp"
+#include "datadao/ledger/chain.hpp"
+#include "datadao/ledger/state.hpp"
+#include "datadao/ledger/transaction.hpp"
+
+namespace datadao::vault {
+class LocalDirBackend;
+}
+
+namespace datadao::node {
+
+inline constexpr uint16_t kDefaultPort = 7420;
+inline constexpr size_t kMaxMempool = 100000;
+inline constexpr size_t kMaxTxsPerBlock = 5000;
+
+// Where a node keeps its files: <home>/node/{config.json, operator.key, chain.db, blobs/}.
+struct NodePaths {
+  std::filesystem::path dir;
+  std::filesystem::path config() const { return dir / "config.json"; }
+  std::filesystem::path operator_key() const { return dir / "operator.key"; }
+  std::filesystem::path chain_db() const { return dir / "chain.db"; }
+  std::filesystem::path blobs() const { return dir / "blobs"; }
+  static NodePaths under(const std::filesystem::path& home) { return {home / "node"}; }
+};
+
+struct NodeConfig {
+  std::string chain_id;
+  std::string listen_host = "127.0.0.1";
+  uint16_t port = kDefaultPort;
+  uint32_t block_interval_ms = 100;      // how long a block collects transactions
+  uint64_t max_blob_bytes = 8ull << 30;  // largest ciphertext blob the node stores
+};
+
+// Creates a new node directory: operator key (plaintext, mode 0600: the node signs blocks
+// unattended, as validators do), config and the genesis block. Fails if one exists already.
+Status init_node(const NodePaths& paths, const NodeConfig& config, const ledger::Genesis& genesis);
+
+Result<NodeConfig> load_config(const NodePaths& paths);
+Result<crypto::SigningKeyPair> load_operator_key(const NodePaths& paths);
+
+// What happened to a submitted transaction.
+struct TxOutcome {
+  crypto::Hash32 tx_id{};
+  enum class Status { kPending, kIncluded, kRejected } status = Status::kPending;
+  uint64_t height = 0;
+  uint32_t index = 0;
+  std::optional<Error> error;  // set when rejected
+};
+
+class Node {
+ public:
+  static Result<std::unique_ptr<Node>> open(const NodePaths& paths);
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  // Starts the block-production thread. stop() (or the destructor) ends it after the current
+  // block is committed.
+  void start();
+  void stop();
+
+  // Admission: decodes (size-limited), checks chain id and signature, then queues the
+  // transaction. With wait, blocks until it is in a committed block or rejected (or timeout).
+  Result<TxOutcome> submit(crypto::ByteView tx_bytes, bool wait,
+                           std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+  // Consistent reads of the chain. `fn` runs under the chain lock: keep it short.
+  template <class F>
+  auto read(F&& fn) {
+    std::lock_guard lock(chain_mu_);
+    return fn(*chain_);
+  }
+
+  const NodeConfig& config() const { return config_; }
+  const crypto::PublicKey& operator_public_key() const { return operator_key_.public_key; }
+  vault::LocalDirBackend& blobs() { return *blobs_; }
+  size_t mempool_size() const;
+
+ private:
+  Node() = default;
+  void run();
+  void finish(const crypto::Hash32& id, const TxOutcome& outcome);
+
+  NodePaths paths_;
+  NodeConfig config_;
+  crypto::SigningKeyPair operator_key_;
+  std::unique_ptr<ledger::Chain> chain_;
+  std::unique_ptr<vault::LocalDirBackend> blobs_;
+  mutable std::mutex chain_mu_;
+
+  mutable std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
+  std::vector<ledger::Transaction> pending_;
+  std::map<crypto::Hash32, TxOutcome> outcomes_;  // pending or recently decided; bounded
+  std::vector<crypto::Hash32> decided_order_;     // FIFO for trimming outcomes_
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace datadao::node

@@ -1,0 +1,24 @@
+// JSON views of ledger objects, shared by the HTTP API and the CLI's --json output so both
+// speak the same shapes. Pure functions; thread-safe.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "datadao/ledger/chain.hpp"
+#include "datadao/ledger/state.hpp"
+#include "datadao/node/node.hpp"
+
+namespace datadao::node {
+
+nlohmann::json error_json(const Error& e);
+nlohmann::json outcome_json(const TxOutcome& o);
+nlohmann::json header_json(const ledger::SignedHeader& h);
+nlohmann::json status_json(const ledger::Chain& chain, const crypto::PublicKey& operator_key);
+nlohmann::json account_json(const ledger::AccountId& id, const ledger::Account& a, bool exists);
+nlohmann::json file_json(const ledger::FileRecord& f);
+nlohmann::json grant_json(const ledger::Grant& g, bool active);
+
+// The timestamp of the chain's head block: "now" as far as the ledger is concerned.
+uint64_t latest_time(const ledger::Chain& chain);
+
+}  // namespace datadao::node

@@ -1,0 +1,43 @@
+// datadao: the command-line front end. Every error becomes a message on stderr and a non-zero
+// exit code: 1 for errors from the network or the data, 2 for usage errors.
+#include <iostream>
+
+#include "cli.hpp"
+
+int main(int argc, char** argv) {
+  using namespace datadao::cli;
+  CLI::App app{
+      "datadao: own your exported data, pool it in data DAOs, decide who trains on it.\n"
+      "Local state lives under $DATADAO_HOME (default ~/.datadao)."};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Help for every command");
+  Context ctx;
+  app.add_option("--node", ctx.node_url,
+                 "Node API URL (default: $DATADAO_NODE, else the local node's port, else "
+                 "http://127.0.0.1:7420)");
+  app.add_option("--wallet,-w", ctx.wallet_name,
+                 "Wallet to act as (default: $DATADAO_WALLET, or the only wallet)");
+  app.add_option("--passphrase-file", ctx.passphrase_file,
+                 "Read the wallet passphrase from this file (else $DATADAO_PASSPHRASE, else "
+                 "a prompt)");
+  app.add_flag("--json", ctx.json, "Machine-readable JSON output");
+
+  register_wallet_commands(app, ctx);
+  register_node_commands(app, ctx);
+  register_vault_commands(app, ctx);
+  register_file_commands(app, ctx);
+  register_ledger_commands(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const CliError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,253 @@
+#include "datadao/node/api_server.hpp"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "datadao/codec/codec.hpp"
+#include "datadao/ledger/json.hpp"
+#include "datadao/node/node.hpp"
+#include "datadao/node/views.hpp"
+#include "datadao/vault/http_routes.hpp"
+#include "datadao/vault/vault.hpp"
+
+namespace datadao::node {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr size_t kMaxTxBodyBytes = 256 * 1024;  // base64 of a 64 KiB tx plus JSON framing
+
+int http_status(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument:
+      return 400;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kAlreadyExists:
+      return 409;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kPermissionDenied:
+      return 403;
+    case ErrorCode::kFailedPrecondition:
+      return 409;
+    case ErrorCode::kLimitExceeded:
+      return 413;
+    case ErrorCode::kCorruption:
+      return 422;
+    case ErrorCode::kIoError:
+    case ErrorCode::kInternal:
+      return 500;
+  }
+  return 500;
+}
+
+void send_json(httplib::Response& res, const json& body, int status = 200) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void send_error(httplib::Response& res, const Error& e) {
+  send_json(res, error_json(e), http_status(e.code));
+}
+
+template <size_t N>
+Result<std::array<uint8_t, N>> hex_param(const std::string& s, std::string_view what) {
+  return codec::from_hex_fixed<N>(s, what);
+}
+
+Result<uint64_t> u64_param(const std::string& s, std::string_view what) {
+  if (s.empty() || s.size() > 20 || s.find_first_not_of("0123456789") != std::string::npos) {
+    return make_error(ErrorCode::kInvalidArgument, std::string(what) + " must be a number");
+  }
+  try {
+    return static_cast<uint64_t>(std::stoull(s));
+  } catch (...) {
+    return make_error(ErrorCode::kInvalidArgument, std::string(what) + " is out of range");
+  }
+}
+
+}  // namespace
+
+struct ApiServer::Impl {
+  Node& node;
+  httplib::Server server;
+  std::thread thread;
+  std::atomic<bool> listening_done{false};
+  explicit Impl(Node& n) : node(n) {}
+  void routes();
+};
+
+void ApiServer::Impl::routes() {
+  server.set_payload_max_length(node.config().max_blob_bytes);
+
+  server.Get("/v1/status", [this](const httplib::Request&, httplib::Response& res) {
+    json j = node.read(
+        [&](ledger::Chain& chain) { return status_json(chain, node.operator_public_key()); });
+    j["mempool"] = node.mempool_size();
+    send_json(res, j);
+  });
+
+  server.Post("/v1/tx", [this](const httplib::Request& req, httplib::Response& res,
+                               const httplib::ContentReader& reader) {
+    std::string body;
+    bool too_big = false;
+    reader([&](const char* data, size_t len) {
+      if (body.size() + len > kMaxTxBodyBytes) {
+        too_big = true;
+        return false;
+      }
+      body.append(data, len);
+      return true;
+    });
+    if (too_big) {
+      return send_error(
+          res, make_error(ErrorCode::kLimitExceeded,
+                          "request body exceeds " + std::to_string(kMaxTxBodyBytes) + " bytes"));
+    }
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("tx") || !j["tx"].is_string()) {
+      return send_error(res, make_error(ErrorCode::kInvalidArgument,
+                                        "body must be {\"tx\": \"<base64 transaction>\"}"));
+    }
+    auto bytes = codec::from_base64(j["tx"].get<std::string>(), "tx");
+    if (!bytes.ok()) return send_error(res, bytes.error());
+    const bool wait = req.get_param_value("wait") == "1";
+    auto outcome = node.submit(*bytes, wait);
+    if (!outcome.ok()) return send_error(res, outcome.error());
+    const int status = outcome->status == TxOutcome::Status::kRejected ? 409 : 200;
+    send_json(res, outcome_json(*outcome), status);
+  });
+
+  server.Get(R"(/v1/tx/([0-9a-fA-F]{64}))",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               auto id = hex_param<32>(req.matches[1], "transaction id");
+               if (!id.ok()) return send_error(res, id.error());
+               auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
+                 DD_ASSIGN(ledger::TxLocation loc, chain.locate(*id));
+                 DD_ASSIGN(ledger::Transaction tx, chain.tx(*id));
+                 json out = ledger::to_json(tx);
+                 out["height"] = loc.height;
+                 out["index"] = loc.index;
+                 return out;
+               });
+               if (!j.ok()) return send_error(res, j.error());
+               send_json(res, *j);
+             });
+
+  server.Get(R"(/v1/proof/([0-9a-fA-F]{64}))",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               auto id = hex_param<32>(req.matches[1], "transaction id");
+               if (!id.ok()) return send_error(res, id.error());
+               auto proof = node.read([&](ledger::Chain& chain) { return chain.prove(*id); });
+               if (!proof.ok()) return send_error(res, proof.error());
+               send_json(res, ledger::tx_proof_to_json(*proof));
+             });
+
+  server.Get(R"(/v1/blocks/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+    auto h = u64_param(req.matches[1], "block height");
+    if (!h.ok()) return send_error(res, h.error());
+    auto header = node.read([&](ledger::Chain& chain) { return chain.header(*h); });
+    if (!header.ok()) return send_error(res, header.error());
+    send_json(res, header_json(*header));
+  });
+
+  server.Get(R"(/v1/accounts/([0-9a-fA-F]{64}))", [this](const httplib::Request& req,
+                                                         httplib::Response& res) {
+    auto id = hex_param<32>(req.matches[1], "account");
+    if (!id.ok()) return send_error(res, id.error());
+    auto acct = node.read([&](ledger::Chain& chain) { return chain.state().account(*id); });
+    send_json(res, account_json(*id, acct.value_or(ledger::Account{}), acct.has_value()));
+  });
+
+  server.Get("/v1/files", [this](const httplib::Request& req, httplib::Response& res) {
+    auto owner = hex_param<32>(req.get_param_value("owner"), "owner");
+    if (!owner.ok()) return send_error(res, owner.error());
+    json arr = node.read([&](ledger::Chain& chain) {
+      json a = json::array();
+      for (const auto& f : chain.state().files_owned_by(*owner)) a.push_back(file_json(f));
+      return a;
+    });
+    send_json(res, {{"files", arr}});
+  });
+
+  server.Get(R"(/v1/files/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+    auto id = u64_param(req.matches[1], "file id");
+    if (!id.ok()) return send_error(res, id.error());
+    auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
+      auto f = chain.state().file(*id);
+      if (!f) return make_error(ErrorCode::kNotFound, "file " + std::to_string(*id) + " not found");
+      json out = file_json(*f);
+      out["grants"] = json::array();
+      for (const auto& g : chain.state().grants_for_file(*id)) {
+        out["grants"].push_back(grant_json(g, chain.state().grant_active(g, latest_time(chain))));
+      }
+      return out;
+    });
+    if (!j.ok()) return send_error(res, j.error());
+    send_json(res, *j);
+  });
+
+  server.Get("/v1/grants", [this](const httplib::Request& req, httplib::Response& res) {
+    auto grantee = hex_param<32>(req.get_param_value("grantee"), "grantee");
+    if (!grantee.ok()) return send_error(res, grantee.error());
+    json arr = node.read([&](ledger::Chain& chain) {
+      json a = json::array();
+      const uint64_t now = latest_time(chain);
+      for (const auto& g : chain.state().grants_to(*grantee)) {
+        json gj = grant_json(g, chain.state().grant_active(g, now));
+        if (auto f = chain.state().file(g.file_id)) gj["file"] = file_json(*f);
+        a.push_back(gj);
+      }
+      return a;
+    });
+    send_json(res, {{"grants", arr}});
+  });
+
+  vault::mount_blob_routes(server, node.blobs(), node.config().max_blob_bytes);
+
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& res,
+                                  std::exception_ptr) {
+    send_error(res, make_error(ErrorCode::kInternal, "internal error while serving the request"));
+  });
+}
+
+ApiServer::ApiServer(Node& node) : impl_(std::make_unique<Impl>(node)) { impl_->routes(); }
+
+ApiServer::~ApiServer() { stop(); }
+
+Status ApiServer::start(const std::string& host, int port) {
+  if (port == 0) {
+    port_ = impl_->server.bind_to_any_port(host);
+    if (port_ <= 0) return make_error(ErrorCode::kIoError, "cannot bind to " + host);
+  } else {
+    if (!impl_->server.bind_to_port(host, port)) {
+      return make_error(
+          ErrorCode::kIoError,
+          "cannot listen on " + host + ":" + std::to_string(port) + " (is another node running?)");
+    }
+    port_ = port;
+  }
+  impl_->listening_done = false;
+  impl_->thread = std::thread([this] {
+    impl_->server.listen_after_bind();
+    impl_->listening_done = true;
+  });
+  // httplib's stop() is a no-op until the accept loop runs: wait for it, so that a stop()
+  // right after start() cannot leave the loop running forever.
+  while (!impl_->server.is_running() && !impl_->listening_done)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return Status::Ok();
+}
+
+void ApiServer::stop() {
+  if (!impl_) return;
+  impl_->server.stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+}  // namespace datadao::node

@@ -1,0 +1,81 @@
+#include "datadao/node/client.hpp"
+
+#include <httplib.h>
+
+#include "datadao/codec/codec.hpp"
+
+namespace datadao::node {
+
+using nlohmann::json;
+
+struct NodeClient::Impl {
+  httplib::Client http;
+  explicit Impl(const std::string& url) : http(url) {
+    http.set_connection_timeout(5);
+    http.set_read_timeout(60);
+  }
+};
+
+NodeClient::NodeClient(std::string base_url)
+    : base_url_(std::move(base_url)), impl_(std::make_unique<Impl>(base_url_)) {}
+NodeClient::~NodeClient() = default;
+
+Result<json> NodeClient::handle(const std::string& what, int status, const std::string& body) {
+  json j = json::parse(body, nullptr, false);
+  if (status >= 200 && status < 300) {
+    if (j.is_discarded()) {
+      return make_error(ErrorCode::kCorruption, what + ": node sent a body that is not JSON");
+    }
+    return j;
+  }
+  if (!j.is_discarded() && j.contains("error") && j["error"].is_object()) {
+    const std::string code = j["error"].value("code", "internal error");
+    ErrorCode ec = ErrorCode::kInternal;
+    for (auto c :
+         {ErrorCode::kInvalidArgument, ErrorCode::kNotFound, ErrorCode::kAlreadyExists,
+          ErrorCode::kCorruption, ErrorCode::kUnauthenticated, ErrorCode::kPermissionDenied,
+          ErrorCode::kFailedPrecondition, ErrorCode::kLimitExceeded, ErrorCode::kIoError}) {
+      if (error_code_name(c) == code) ec = c;
+    }
+    return make_error(ec, j["error"].value("message", "node error"));
+  }
+  if (!j.is_discarded() && j.contains("status")) return j;  // e.g. 409 with a rejected outcome
+  return make_error(ErrorCode::kIoError, what + ": HTTP " + std::to_string(status));
+}
+
+Result<json> NodeClient::get(const std::string& path) {
+  auto res = impl_->http.Get(path);
+  if (!res) {
+    return make_error(ErrorCode::kIoError, "cannot reach the node at " + base_url_ + " (" +
+                                               httplib::to_string(res.error()) +
+                                               "); is `datadao node start` running?");
+  }
+  return handle("GET " + path, res->status, res->body);
+}
+
+Result<json> NodeClient::submit(const ledger::Transaction& tx, bool wait) {
+  json body = {{"tx", codec::to_base64(ledger::encode(tx))}};
+  const std::string path = wait ? "/v1/tx?wait=1" : "/v1/tx";
+  auto res = impl_->http.Post(path, body.dump(), "application/json");
+  if (!res) {
+    return make_error(ErrorCode::kIoError, "cannot reach the node at " + base_url_ + " (" +
+                                               httplib::to_string(res.error()) + ")");
+  }
+  if (res->status == 409) {  // rejected by the state machine: an outcome, not a transport error
+    json j = json::parse(res->body, nullptr, false);
+    if (!j.is_discarded() && j.contains("status")) return j;
+  }
+  return handle("POST /v1/tx", res->status, res->body);
+}
+
+Result<std::string> NodeClient::chain_id() {
+  DD_ASSIGN(json j, get("/v1/status"));
+  return j.value("chain_id", std::string());
+}
+
+Result<uint64_t> NodeClient::next_nonce(const ledger::AccountId& account) {
+  DD_ASSIGN(json j, get("/v1/accounts/" + codec::to_hex(account)));
+  return j.value("nonce", uint64_t{0}) + 1;
+}
+
+}  // namespace datadao::node

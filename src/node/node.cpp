@@ -1,0 +1,277 @@
+#include "datadao/node/node.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "datadao/codec/codec.hpp"
+#include "datadao/vault/vault.hpp"
+
+namespace datadao::node {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr size_t kMaxConfigBytes = 64 * 1024;
+constexpr size_t kMaxDecidedOutcomes = 200000;
+
+Result<std::string> read_small_file(const fs::path& path, size_t limit) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(ErrorCode::kNotFound, path.string() + ": cannot open");
+  std::string data;
+  data.resize(limit + 1);
+  in.read(data.data(), static_cast<std::streamsize>(data.size()));
+  data.resize(static_cast<size_t>(in.gcount()));
+  if (data.size() > limit) {
+    return make_error(ErrorCode::kLimitExceeded,
+                      path.string() + ": larger than " + std::to_string(limit) + " bytes");
+  }
+  return data;
+}
+
+// Writes `data` to `path` atomically with the given mode (temp name, fsync, rename).
+Status write_file_atomic(const fs::path& path, const std::string& data, mode_t mode) {
+  fs::path tmp = path;
+  tmp += ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return make_error(ErrorCode::kIoError, tmp.string() + ": cannot create");
+  ::fchmod(fd, mode);
+  bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) &&
+            ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return make_error(ErrorCode::kIoError, path.string() + ": write failed");
+  }
+  return Status::Ok();
+}
+
+uint64_t unix_now() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+}  // namespace
+
+Status init_node(const NodePaths& paths, const NodeConfig& config, const ledger::Genesis& genesis) {
+  if (fs::exists(paths.chain_db())) {
+    return make_error(ErrorCode::kAlreadyExists, "a node already exists in " + paths.dir.string() +
+                                                     " (remove that folder to start a new chain)");
+  }
+  if (genesis.chain_id != config.chain_id) {
+    return make_error(ErrorCode::kInvalidArgument, "genesis chain id differs from the config's");
+  }
+  std::error_code ec;
+  fs::create_directories(paths.dir, ec);
+  if (ec) return make_error(ErrorCode::kIoError, paths.dir.string() + ": " + ec.message());
+  fs::permissions(paths.dir, fs::perms::owner_all, ec);
+
+  auto key = crypto::SigningKeyPair::generate();
+  std::array<uint8_t, 32> seed{};
+  std::copy_n(key.secret_key.data(), 32, seed.begin());  // libsodium: sk = seed || pk
+  json key_json = {{"format", "datadao-node-key"},
+                   {"public_key", codec::to_hex(key.public_key)},
+                   {"seed", codec::to_hex(seed)}};
+  crypto::wipe(seed);
+  DD_TRY(write_file_atomic(paths.operator_key(), key_json.dump(2) + "\n", 0600));
+
+  json cfg = {{"chain_id", config.chain_id},
+              {"listen_host", config.listen_host},
+              {"port", config.port},
+              {"block_interval_ms", config.block_interval_ms},
+              {"max_blob_bytes", config.max_blob_bytes}};
+  DD_TRY(write_file_atomic(paths.config(), cfg.dump(2) + "\n", 0644));
+
+  auto chain = ledger::Chain::create(paths.chain_db(), genesis, key);
+  if (!chain.ok()) return chain.error();
+  return Status::Ok();
+}
+
+Result<NodeConfig> load_config(const NodePaths& paths) {
+  DD_ASSIGN(std::string text, read_small_file(paths.config(), kMaxConfigBytes));
+  try {
+    json j = json::parse(text);
+    NodeConfig c;
+    c.chain_id = j.at("chain_id").get<std::string>();
+    c.listen_host = j.value("listen_host", c.listen_host);
+    c.port = j.value("port", c.port);
+    c.block_interval_ms = j.value("block_interval_ms", c.block_interval_ms);
+    c.max_blob_bytes = j.value("max_blob_bytes", c.max_blob_bytes);
+    if (c.block_interval_ms == 0 || c.block_interval_ms > 60000) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        paths.config().string() + ": block_interval_ms must be 1..60000");
+    }
+    return c;
+  } catch (const json::exception& e) {
+    return make_error(ErrorCode::kCorruption, paths.config().string() + ": " + e.what());
+  }
+}
+
+Result<crypto::SigningKeyPair> load_operator_key(const NodePaths& paths) {
+  DD_ASSIGN(std::string text, read_small_file(paths.operator_key(), kMaxConfigBytes));
+  const std::string name = paths.operator_key().string();
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("seed") || !j["seed"].is_string() ||
+      !j.contains("public_key") || !j["public_key"].is_string()) {
+    return make_error(ErrorCode::kCorruption, name + ": not a datadao node key file");
+  }
+  auto seed = codec::from_hex_fixed<32>(j["seed"].get<std::string>(), name + " seed");
+  if (!seed.ok()) return make_error(ErrorCode::kCorruption, seed.error().message);
+  auto key = crypto::SigningKeyPair::from_seed(*seed);
+  crypto::wipe(*seed);
+  if (codec::to_hex(key.public_key) != j["public_key"].get<std::string>()) {
+    return make_error(ErrorCode::kCorruption, name + ": seed does not match the public key");
+  }
+  return key;
+}
+
+Result<std::unique_ptr<Node>> Node::open(const NodePaths& paths) {
+  std::unique_ptr<Node> node(new Node());
+  node->paths_ = paths;
+  DD_ASSIGN(node->config_, load_config(paths));
+  DD_ASSIGN(node->operator_key_, load_operator_key(paths));
+  DD_ASSIGN(node->chain_, ledger::Chain::open(paths.chain_db()));
+  if (node->chain_->state().chain_id() != node->config_.chain_id) {
+    return make_error(ErrorCode::kCorruption, "chain database and config disagree on chain id");
+  }
+  node->blobs_ = std::make_unique<vault::LocalDirBackend>(paths.blobs());
+  return node;
+}
+
+Node::~Node() { stop(); }
+
+void Node::start() {
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void Node::stop() {
+  {
+    std::lock_guard lock(pool_mu_);
+    stopping_ = true;
+  }
+  pool_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+size_t Node::mempool_size() const {
+  std::lock_guard lock(pool_mu_);
+  return pending_.size();
+}
+
+Result<TxOutcome> Node::submit(crypto::ByteView tx_bytes, bool wait,
+                               std::chrono::milliseconds timeout) {
+  DD_ASSIGN(ledger::Transaction tx, ledger::decode(tx_bytes));
+  if (tx.chain_id != config_.chain_id) {
+    return make_error(ErrorCode::kInvalidArgument, "transaction is for chain '" + tx.chain_id +
+                                                       "', this node runs '" + config_.chain_id +
+                                                       "'");
+  }
+  if (!ledger::verify_signature(tx)) {
+    return make_error(ErrorCode::kUnauthenticated,
+                      "transaction signature does not verify for its sender");
+  }
+  const crypto::Hash32 id = ledger::tx_id(tx);
+  std::unique_lock lock(pool_mu_);
+  auto it = outcomes_.find(id);
+  if (it == outcomes_.end()) {
+    if (pending_.size() >= kMaxMempool) {
+      return make_error(ErrorCode::kLimitExceeded, "mempool is full; retry later");
+    }
+    TxOutcome pending;
+    pending.tx_id = id;
+    outcomes_.emplace(id, pending);
+    pending_.push_back(std::move(tx));
+    pool_cv_.notify_all();
+  }
+  if (!wait) return outcomes_.at(id);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  pool_cv_.wait_until(lock, deadline, [&] {
+    auto o = outcomes_.find(id);
+    return stopping_ || o == outcomes_.end() || o->second.status != TxOutcome::Status::kPending;
+  });
+  auto o = outcomes_.find(id);
+  if (o == outcomes_.end()) {
+    return make_error(ErrorCode::kInternal, "transaction outcome was dropped");
+  }
+  return o->second;
+}
+
+void Node::finish(const crypto::Hash32& id, const TxOutcome& outcome) {
+  outcomes_[id] = outcome;
+  decided_order_.push_back(id);
+  if (decided_order_.size() > kMaxDecidedOutcomes) {
+    const size_t drop = decided_order_.size() - kMaxDecidedOutcomes;
+    for (size_t i = 0; i < drop; ++i) outcomes_.erase(decided_order_[i]);
+    decided_order_.erase(decided_order_.begin(), decided_order_.begin() + drop);
+  }
+}
+
+void Node::run() {
+  while (true) {
+    std::vector<ledger::Transaction> batch;
+    {
+      std::unique_lock lock(pool_mu_);
+      pool_cv_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+      if (pending_.empty() && stopping_) return;
+    }
+    // Let a block collect what arrives during the interval (unless shutting down).
+    if (!stopping_)
+      std::this_thread::sleep_for(std::chrono::milliseconds(config_.block_interval_ms));
+    {
+      std::lock_guard lock(pool_mu_);
+      const size_t n = std::min(pending_.size(), kMaxTxsPerBlock);
+      batch.assign(std::make_move_iterator(pending_.begin()),
+                   std::make_move_iterator(pending_.begin() + static_cast<ptrdiff_t>(n)));
+      pending_.erase(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(n));
+    }
+    Result<ledger::ProducedBlock> produced = make_error(ErrorCode::kInternal, "not run");
+    {
+      std::lock_guard lock(chain_mu_);
+      const uint64_t prev_time = chain_->head().header.timestamp;
+      produced = chain_->produce_block(batch, std::max(unix_now(), prev_time), operator_key_);
+    }
+    std::lock_guard lock(pool_mu_);
+    if (!produced.ok()) {
+      // The block could not be persisted: nothing was applied; report it to every waiter.
+      for (const auto& tx : batch) {
+        TxOutcome o;
+        o.tx_id = ledger::tx_id(tx);
+        o.status = TxOutcome::Status::kRejected;
+        o.error = produced.error().with_context("block not committed");
+        finish(o.tx_id, o);
+      }
+    } else {
+      const auto& block = *produced;
+      for (uint32_t i = 0; i < block.included.size(); ++i) {
+        TxOutcome o;
+        o.tx_id = block.included[i];
+        o.status = TxOutcome::Status::kIncluded;
+        o.height = block.header.header.height;
+        o.index = i;
+        finish(o.tx_id, o);
+      }
+      for (const auto& [id, err] : block.rejected) {
+        TxOutcome o;
+        o.tx_id = id;
+        o.status = TxOutcome::Status::kRejected;
+        o.error = err;
+        finish(id, o);
+      }
+    }
+    pool_cv_.notify_all();
+    if (stopping_) {
+      if (pending_.empty()) return;
+    }
+  }
+}
+
+}  // namespace datadao::node
