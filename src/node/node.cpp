@@ -182,6 +182,13 @@ Result<TxOutcome> Node::submit(crypto::ByteView tx_bytes, bool wait,
   const crypto::Hash32 id = ledger::tx_id(tx);
   std::unique_lock lock(pool_mu_);
   auto it = outcomes_.find(id);
+  // A rejected transaction may be valid now (funds arrived, the grant was made): identical
+  // bytes are re-evaluated rather than answered from the old verdict. An included one is not
+  // resubmitted (its nonce is spent), so asking again just returns where it is.
+  if (it != outcomes_.end() && it->second.status == TxOutcome::Status::kRejected) {
+    outcomes_.erase(it);
+    it = outcomes_.end();
+  }
   if (it == outcomes_.end()) {
     if (pending_.size() >= kMaxMempool) {
       return make_error(ErrorCode::kLimitExceeded, "mempool is full; retry later");

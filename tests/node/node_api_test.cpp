@@ -91,6 +91,16 @@ TEST_F(NodeApiTest, InvalidTransactionIsRejectedWithReasonAndChangesNothing) {
   EXPECT_EQ((*a)["nonce"], 0);
 }
 
+TEST_F(NodeApiTest, RejectedTransactionIsReevaluatedWhenResubmitted) {
+  NodeClient c(url_);
+  auto carol = crypto::SigningKeyPair::generate();
+  // bob has no account yet: his transfer is rejected; once funded, the same bytes succeed.
+  auto tx = transfer(bob_, 1, carol.public_key, 5);
+  ASSERT_EQ((*c.submit(tx))["status"], "rejected");
+  ASSERT_EQ((*c.submit(transfer(alice_, 1, bob_.public_key, 10)))["status"], "included");
+  EXPECT_EQ((*c.submit(tx))["status"], "included");
+}
+
 TEST_F(NodeApiTest, ReplayedTransactionIsNotAppliedTwice) {
   NodeClient c(url_);
   auto tx = transfer(alice_, 1, bob_.public_key, 10);
