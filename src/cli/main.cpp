@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    const int code = app.exit(e);  // prints help, or the usage error and a hint
+    return code == 0 ? 0 : 2;
   } catch (const CliError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
