@@ -83,6 +83,7 @@ void register_wallet_commands(CLI::App& app, Context& ctx) {
   });
 
   auto* list = w->add_subcommand("list", "List the wallets in $DATADAO_HOME");
+  list->footer("Example:\n  DATADAO_HOME=/tmp/dd/alice datadao wallet list --json");
   list->callback([&ctx] {
     json arr = json::array();
     std::error_code ec;
