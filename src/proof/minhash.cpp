@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 namespace datadao::proof {
 namespace {
@@ -16,14 +17,29 @@ uint64_t splitmix64(uint64_t& state) {
 
 }  // namespace
 
-MinHasher::MinHasher(size_t num_perm, uint64_t seed) {
+MinHasher::MinHasher(size_t num_perm, uint64_t seed, MinHashScheme scheme) : scheme_(scheme) {
   if (num_perm == 0) throw std::invalid_argument("MinHasher: num_perm must be > 0");
+  if (scheme == MinHashScheme::kOnePermutation && num_perm > 4096) {
+    throw std::invalid_argument("MinHasher: one-permutation hashing supports num_perm <= 4096");
+  }
   a_.resize(num_perm);
   b_.resize(num_perm);
   uint64_t state = seed;
   for (size_t i = 0; i < num_perm; ++i) {
     a_[i] = splitmix64(state) | 1;  // odd: x -> a*x + b is a bijection mod 2^64
     b_[i] = splitmix64(state);
+  }
+  if (scheme == MinHashScheme::kOnePermutation) {
+    // Each bin's probe order: a pseudo-random permutation of all bins (Fisher-Yates), so
+    // densification always ends within num_perm probes when any bin is filled.
+    densify_.resize(num_perm * num_perm);
+    for (size_t i = 0; i < num_perm; ++i) {
+      uint16_t* order = densify_.data() + i * num_perm;
+      for (size_t j = 0; j < num_perm; ++j) order[j] = static_cast<uint16_t>(j);
+      for (size_t j = num_perm - 1; j > 0; --j) {
+        std::swap(order[j], order[splitmix64(state) % (j + 1)]);
+      }
+    }
   }
 }
 
@@ -40,7 +56,31 @@ void MinHasher::signature_into(std::span<const uint64_t> shingle_hashes,
   uint64_t* o = out.data();
   const uint64_t* a = a_.data();
   const uint64_t* b = b_.data();
-  std::fill(o, o + n, std::numeric_limits<uint64_t>::max());
+  constexpr uint64_t kEmpty = std::numeric_limits<uint64_t>::max();
+  std::fill(o, o + n, kEmpty);
+  if (scheme_ == MinHashScheme::kOnePermutation) {
+    if (shingle_hashes.empty()) return;
+    // A seeded bijection of the shingle hash; its high bits choose the bin.
+    for (uint64_t x : shingle_hashes) {
+      const uint64_t h = (x ^ b[0]) * a[0];
+      const size_t bin = static_cast<size_t>((static_cast<unsigned __int128>(h) * n) >> 64);
+      o[bin] = h < o[bin] ? h : o[bin];
+    }
+    // Densify from the filled bins only (a copy must not feed a later copy).
+    std::vector<uint8_t> filled(n);
+    for (size_t i = 0; i < n; ++i) filled[i] = o[i] != kEmpty;
+    for (size_t i = 0; i < n; ++i) {
+      if (filled[i]) continue;
+      const uint16_t* order = densify_.data() + i * n;
+      for (size_t j = 0; j < n; ++j) {
+        if (filled[order[j]]) {
+          o[i] = o[order[j]];
+          break;
+        }
+      }
+    }
+    return;
+  }
   // Shingle-outer, slot-inner: the inner loop is a straight min over arrays (vectorisable).
   for (uint64_t x : shingle_hashes) {
     for (size_t i = 0; i < n; ++i) {

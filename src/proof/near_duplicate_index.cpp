@@ -26,7 +26,8 @@ uint16_t fold16(uint64_t min) {
 }  // namespace
 
 NearDuplicateIndex::NearDuplicateIndex(NearDuplicateOptions options)
-    : options_(options), hasher_(options.num_perm == 0 ? 1 : options.num_perm) {
+    : options_(options),
+      hasher_(options.num_perm == 0 ? 1 : options.num_perm, kMinHashSeed, options.scheme) {
   if (options_.num_perm == 0 || options_.bands == 0 || options_.rows == 0 ||
       options_.bands * options_.rows > options_.num_perm || options_.max_bucket_walk == 0) {
     throw std::invalid_argument("NearDuplicateIndex: need 0 < bands * rows <= num_perm");

@@ -49,6 +49,7 @@ struct Match {
 
 struct NearDuplicateOptions {
   size_t num_perm = 128;
+  MinHashScheme scheme = MinHashScheme::kOnePermutation;  // see minhash.hpp
   size_t bands = 21;
   size_t rows = 6;  // bands * rows <= num_perm
   // Candidates are kept when estimate >= min_jaccard - verify_sigmas * sigma(min_jaccard).
