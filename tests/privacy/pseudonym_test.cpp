@@ -1,0 +1,66 @@
+#include <gtest/gtest.h>
+
+#include "datadao/privacy/pii.hpp"
+
+namespace datadao::privacy {
+namespace {
+
+crypto::SymmetricKey key_of(uint8_t fill) {
+  crypto::SymmetricKey k;
+  for (size_t i = 0; i < k.size(); ++i) k.data()[i] = static_cast<uint8_t>(fill + i);
+  return k;
+}
+
+TEST(PrivacyPseudonym, HasUserPrefixAndTwelveBase32Chars) {
+  std::string p = pseudonym(key_of(1), "reddit", "alice");
+  ASSERT_EQ(p.size(), 5u + 12u);
+  EXPECT_EQ(p.substr(0, 5), "user_");
+  for (char c : p.substr(5)) {
+    EXPECT_TRUE((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7')) << p;
+  }
+}
+
+TEST(PrivacyPseudonym, StableForTheSameKeyAndIdentity) {
+  EXPECT_EQ(pseudonym(key_of(1), "reddit", "alice"), pseudonym(key_of(1), "reddit", "alice"));
+}
+
+TEST(PrivacyPseudonym, DifferentKeysGiveUnlinkablePseudonyms) {
+  EXPECT_NE(pseudonym(key_of(1), "reddit", "alice"), pseudonym(key_of(2), "reddit", "alice"));
+}
+
+TEST(PrivacyPseudonym, DifferentIdentitiesAndKindsDiffer) {
+  EXPECT_NE(pseudonym(key_of(1), "reddit", "alice"), pseudonym(key_of(1), "reddit", "alicia"));
+  EXPECT_NE(pseudonym(key_of(1), "reddit", "alice"), pseudonym(key_of(1), "x", "alice"));
+  // kind || 0x00 || identity: shifting bytes between kind and identity changes the result.
+  EXPECT_NE(pseudonym(key_of(1), "ab", "c"), pseudonym(key_of(1), "a", "bc"));
+}
+
+TEST(PrivacyPseudonym, CaseAndSigilInsensitive) {
+  const auto k = key_of(7);
+  const std::string base = pseudonym(k, "reddit", "alice");
+  for (const char* form :
+       {"Alice", "@alice", "@ALICE", "u/Alice", "/u/alice", "U/alice", "  alice ", "/user/Alice"}) {
+    EXPECT_EQ(pseudonym(k, "reddit", form), base) << form;
+  }
+}
+
+TEST(PrivacyPseudonym, UnicodeCaseFolds) {
+  const auto k = key_of(3);
+  EXPECT_EQ(pseudonym(k, "x", "ÉLODIE"), pseudonym(k, "x", "élodie"));
+  EXPECT_EQ(normalise_identity("@Straße"), normalise_identity("strasse"));
+}
+
+TEST(PrivacyPseudonym, ScrubberUsesItsKeyAndKindForAuthorsAndMentions) {
+  ScrubOptions o;
+  o.pseudonym_key = key_of(9);
+  o.handle_kind = "reddit";
+  Scrubber s(std::move(o));
+  const std::string author = s.pseudonymise("reddit", "Quiet_Owl");
+  EXPECT_EQ(author, pseudonym(key_of(9), "reddit", "quiet_owl"));
+  // A mention of the same account in text maps to the same pseudonym as the author field.
+  EXPECT_EQ(s.scrub("thanks u/quiet_owl!"), "thanks u/" + author + "!");
+  EXPECT_EQ(Scrubber().pseudonymise("reddit", "Quiet_Owl"), "[USER]");
+}
+
+}  // namespace
+}  // namespace datadao::privacy
