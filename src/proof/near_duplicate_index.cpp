@@ -1,5 +1,6 @@
 #include "datadao/proof/near_duplicate_index.hpp"
 
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
@@ -74,7 +75,8 @@ Status NearDuplicateIndex::add(uint64_t record_id, std::string_view text) {
   if (!normalised.ok()) {
     return normalised.error().with_context("record " + std::to_string(record_id));
   }
-  const auto sh = shingles(*normalised);
+  std::vector<uint64_t> sh;
+  shingle_hashes_into(*normalised, sh);
   if (sh.empty()) return Status::Ok();
   if (ids_.size() >= kMaxRecords) {
     return make_error(ErrorCode::kLimitExceeded,
@@ -113,7 +115,9 @@ Result<std::vector<Match>> NearDuplicateIndex::query(std::string_view text,
                                                      double min_jaccard) const {
   auto normalised = normalize_text(text);
   if (!normalised.ok()) return normalised.error().with_context("query");
-  return query_shingles(shingles(*normalised), min_jaccard);
+  std::vector<uint64_t> sh;
+  shingle_hashes_into(*normalised, sh);
+  return query_shingles(sh, min_jaccard);
 }
 
 std::vector<Match> NearDuplicateIndex::query_shingles(std::span<const uint64_t> shingle_hashes,

@@ -1,6 +1,7 @@
 #include "datadao/proof/normalize.hpp"
 
 #include <utf8proc.h>
+#define XXH_INLINE_ALL  // 5-byte inputs: the call overhead would dominate
 #include <xxhash.h>
 
 #include <algorithm>
@@ -117,17 +118,22 @@ Result<std::string> normalize_text(std::string_view text) {
   return out;
 }
 
-std::vector<uint64_t> shingles(std::string_view normalised) {
-  std::vector<uint64_t> out;
-  if (normalised.empty()) return out;
+void shingle_hashes_into(std::string_view normalised, std::vector<uint64_t>& out) {
+  out.clear();
+  if (normalised.empty()) return;
   if (normalised.size() < kShingleBytes) {
     out.push_back(XXH3_64bits(normalised.data(), normalised.size()));
-    return out;
+    return;
   }
-  out.reserve(normalised.size() - kShingleBytes + 1);
-  for (size_t i = 0; i + kShingleBytes <= normalised.size(); ++i) {
-    out.push_back(XXH3_64bits(normalised.data() + i, kShingleBytes));
+  out.resize(normalised.size() - kShingleBytes + 1);
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = XXH3_64bits(normalised.data() + i, kShingleBytes);
   }
+}
+
+std::vector<uint64_t> shingles(std::string_view normalised) {
+  std::vector<uint64_t> out;
+  shingle_hashes_into(normalised, out);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;

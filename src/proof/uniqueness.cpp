@@ -24,12 +24,13 @@ Result<UniquenessReport> assess(const std::vector<std::string>& new_texts, const
   report.records.reserve(new_texts.size());
   ExactIndex batch_exact;
   NearDuplicateIndex batch_near(near.options());
+  std::vector<uint64_t> sh;
   for (size_t i = 0; i < new_texts.size(); ++i) {
     auto normalised = normalize_text(new_texts[i]);
     if (!normalised.ok()) return normalised.error().with_context("record " + std::to_string(i));
     RecordVerdict v;
     v.content_hash = normalised_content_hash(*normalised);
-    const auto sh = shingles(*normalised);
+    shingle_hashes_into(*normalised, sh);
     if (normalised->empty()) {
       v.verdict = Verdict::kEmpty;
     } else if (auto id = exact.find(v.content_hash)) {

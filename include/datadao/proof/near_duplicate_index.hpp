@@ -76,8 +76,9 @@ class NearDuplicateIndex {
   // "Verification" above), best estimate first; at most one Match per indexed record.
   Result<std::vector<Match>> query(std::string_view text, double min_jaccard) const;
 
-  // The same two steps from an already normalised text's shingle set (used by assess(), which
-  // has the shingles at hand, and by benchmarks).
+  // The same two steps from an already normalised text's shingle hashes, from shingles() or
+  // shingle_hashes_into() (repeats and order do not matter). Used by assess(), which has them at
+  // hand. An empty span is not indexed / matches nothing.
   void add_shingles(uint64_t record_id, std::span<const uint64_t> shingle_hashes);
   std::vector<Match> query_shingles(std::span<const uint64_t> shingle_hashes,
                                     double min_jaccard) const;

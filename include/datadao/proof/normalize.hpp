@@ -43,6 +43,10 @@ Result<std::string> normalize_text(std::string_view text);
 // Sorted, de-duplicated XXH3-64 hashes of the character 5-grams of an already normalised text.
 std::vector<uint64_t> shingles(std::string_view normalised);
 
+// The same hashes in text order, repeats included, appended to `out` (cleared first): enough for
+// MinHash signatures (a minimum ignores repeats) and cheaper, as nothing is sorted.
+void shingle_hashes_into(std::string_view normalised, std::vector<uint64_t>& out);
+
 // Exact Jaccard similarity |A n B| / |A u B| of two sorted, de-duplicated shingle sets.
 // Two empty sets have similarity 0 (nothing in common to copy).
 double exact_jaccard(std::span<const uint64_t> a, std::span<const uint64_t> b);
