@@ -106,7 +106,7 @@ EvaluationReport evaluate(const Scrubber& scrubber, const std::vector<LabelledTe
         ++c.gold_recalled;
       } else {
         r.mistakes.push_back(item.id + ": missed " + std::string(pii_type_label(g.type)) + " " +
-                             quote(g));
+                             quote(g) + " in: " + item.text);
       }
     }
     for (const PiiSpan& p : predicted) {
@@ -118,7 +118,7 @@ EvaluationReport evaluate(const Scrubber& scrubber, const std::vector<LabelledTe
         ++c.predicted_correct;
       } else {
         r.mistakes.push_back(item.id + ": false " + std::string(pii_type_label(p.type)) + " " +
-                             quote(p));
+                             quote(p) + " in: " + item.text);
       }
     }
   }

@@ -16,7 +16,7 @@ enum class GivenName {
 GivenName classify_given_name(std::string_view word);
 
 // True for capitalised words that must not be taken as a surname after a given name
-// ("Sarah Said", "Will The") — function words, weekdays, months, pronouns.
+// ("Sarah Said", "Will The") — function words, honorifics, weekdays, months, pronouns.
 bool is_stop_word(std::string_view word);
 
 }  // namespace datadao::privacy::internal

@@ -71,6 +71,9 @@ constexpr const char* kNameSignature =
     R"((?m)(?:^|[\s,.!])(?:-{1,2}|–|—|~)\s?(\p{Lu}[\p{L}\-]+(?:\s+\p{Lu}(?:[\p{L}\-]+|\.))?)\s*$)";
 constexpr const char* kNameSignoff =
     R"((?m)\b(?i:thanks|thank you|cheers|regards|best|sincerely|love|xoxo|yours|warmly|thx|ty)[,!.]?\s+(\p{Lu}[\p{L}\-]+)\s*[.!]?\s*$)";
+// "my dad Tony", "our landlord Gary Smith": a relation word names the next capitalised word(s).
+constexpr const char* kNameRelation =
+    R"(\b(?i:my|our|his|her|their)\s+(?:(?i:ex|late|older|younger|little|big|best|new|old)\s+)?(?i:dad|father|mom|mum|mother|sister|brother|husband|wife|son|daughter|friend|boyfriend|girlfriend|bf|gf|partner|boss|coworker|co-worker|colleague|roommate|flatmate|neighbou?r|landlord|landlady|cousin|aunt|uncle|grandma|grandpa|grandmother|grandfather|niece|nephew|ex|fianc[eé]e?|teacher|doctor|manager|kid|stepdad|stepmom|mentor|tutor|therapist|classmate)\s+(\p{Lu}[\p{L}\-]+(?:\s+\p{Lu}[\p{L}\-]+)?))";
 constexpr const char* kCapitalisedWord = R"((\p{Lu}[\p{L}\-]*\p{L}))";
 
 // ---- Helpers -------------------------------------------------------------------------------
@@ -349,6 +352,7 @@ struct Scrubber::Patterns {
   std::unique_ptr<RE2> name_intro = compile(kNameIntro);
   std::unique_ptr<RE2> name_signature = compile(kNameSignature);
   std::unique_ptr<RE2> name_signoff = compile(kNameSignoff);
+  std::unique_ptr<RE2> name_relation = compile(kNameRelation);
   std::unique_ptr<RE2> capitalised = compile(kCapitalisedWord);
 
   void candidates(std::string_view text, std::vector<PiiSpan>& out) const;
@@ -402,7 +406,12 @@ void Scrubber::Patterns::candidates(std::string_view text, std::vector<PiiSpan>&
                  std::count(s.begin(), s.begin() + len, ')'))
         --len;
       size_t b = offset_of(text, g[1]);
-      if (len && !inside_iban_shape(b, b + len)) add(PiiType::kPhone, b, b + len);
+      // The tail of a longer digit sequence ("5145 0897 9977 7260") is not a phone number.
+      bool continues_number = b >= 2 && std::isdigit(static_cast<unsigned char>(text[b - 2])) &&
+                              (text[b - 1] == ' ' || text[b - 1] == '-' || text[b - 1] == '.');
+      if (len && !continues_number && !inside_iban_shape(b, b + len)) {
+        add(PiiType::kPhone, b, b + len);
+      }
     });
   };
   phone(*phone_intl, 8, 15);
@@ -496,7 +505,7 @@ void Scrubber::Patterns::names(std::string_view text, std::vector<PiiSpan>& out)
                 trigger == "this is";
     add_words(std::string_view(g[2].data(), g[2].size()), offset_of(text, g[2]), weak);
   });
-  for (const RE2* re : {name_signature.get(), name_signoff.get()}) {
+  for (const RE2* re : {name_signature.get(), name_signoff.get(), name_relation.get()}) {
     for_each_match(*re, text, [&](const re2::StringPiece* g) {
       add_words(std::string_view(g[1].data(), g[1].size()), offset_of(text, g[1]), false);
     });

@@ -42,8 +42,8 @@ struct TypeCounts {
 
 struct EvaluationReport {
   std::array<TypeCounts, kPiiTypeCount> per_type{};
-  // Per-item misses and false alarms, "id: FN PHONE '555 1234'" (for tuning; contains the
-  // evaluation text, so never log it in production).
+  // Per-item misses and false alarms, "id: missed PHONE '555 1234' in: <text>" (for tuning;
+  // contains evaluation text, so never log it in production).
   std::vector<std::string> mistakes;
   const TypeCounts& of(PiiType t) const { return per_type[static_cast<size_t>(t)]; }
   // A fixed-width table: type, gold, predicted, precision, recall.
