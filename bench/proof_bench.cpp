@@ -1,7 +1,7 @@
 // proof_bench: near-duplicate detection (MinHash + LSH) over many synthetic posts vs a
 // brute-force exact-Jaccard scan.
 //
-//   proof_bench [--records N] [--sample S] [--queries Q] [--classic 1]
+//   proof_bench [--records N] [--sample S] [--queries Q] [--classic 1] [--sigmas Z]
 //
 // Records are 50-word posts drawn from a 20k-word generated vocabulary; every 100th record is a
 // planted near copy of a random earlier record with 1-4 of its 50 words replaced (about 1%).
@@ -105,6 +105,7 @@ std::vector<uint64_t> shingles_of(const std::string& text) {
 int main(int argc, char** argv) {
   size_t records = 1000000, sample = 10000, queries = 10000;
   bool classic = false;
+  double sigmas = datadao::proof::NearDuplicateOptions{}.verify_sigmas;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     const size_t v = std::strtoull(argv[i + 1], nullptr, 10);
@@ -114,11 +115,14 @@ int main(int argc, char** argv) {
       sample = v;
     } else if (a == "--queries") {
       queries = v;
+    } else if (a == "--sigmas") {
+      sigmas = std::strtod(argv[i + 1], nullptr);
     } else if (a == "--classic") {
       classic = v != 0;
     } else {
       std::fprintf(stderr,
-                   "usage: proof_bench [--records N] [--sample S] [--queries Q] [--classic 1]\n");
+                   "usage: proof_bench [--records N] [--sample S] [--queries Q] [--classic 1] "
+                   "[--sigmas Z]\n");
       return 2;
     }
   }
@@ -131,6 +135,7 @@ int main(int argc, char** argv) {
 
   // ---- Project: build the index -------------------------------------------------------
   datadao::proof::NearDuplicateOptions options;
+  options.verify_sigmas = sigmas;
   if (classic) options.scheme = datadao::proof::MinHashScheme::kClassic;
   NearDuplicateIndex index(options);
   index.reserve(records);
@@ -211,9 +216,9 @@ int main(int argc, char** argv) {
   const double n = static_cast<double>(records);
   std::printf(
       "proof_bench: %zu records (%.1f MB of text, 50 words each), %zu planted near copies, "
-      "%s MinHash, %zu x %zu bands\n",
+      "%s MinHash, %zu x %zu bands, verify cut min_jaccard - %.2f sigma\n",
       records, static_cast<double>(text_bytes) / 1e6, planted,
-      classic ? "classic" : "one-permutation", options.bands, options.rows);
+      classic ? "classic" : "one-permutation", options.bands, options.rows, sigmas);
   std::printf("%-52s %14s\n", "measure", "value");
   std::printf("%-52s %14.0f\n", "add: records/s (normalise+shingle+sign+band)",
               n / std::max(1e-9, add_s - gen_s));

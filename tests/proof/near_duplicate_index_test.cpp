@@ -179,6 +179,24 @@ TEST(ProofNearDuplicateIndex, ManyCopiesOfOneTextKeepQueriesBounded) {
   EXPECT_LE(m->size(), 100u * options.bands);
 }
 
+TEST(ProofNearDuplicateIndex, ClassicSchemeFindsEditedCopiesToo) {
+  TextGenerator gen(9);
+  NearDuplicateOptions options;
+  options.scheme = MinHashScheme::kClassic;
+  NearDuplicateIndex index(options);
+  std::vector<std::vector<std::string>> originals;
+  for (uint64_t id = 0; id < 300; ++id) {
+    originals.push_back(gen.words(50));
+    ASSERT_TRUE(index.add(id, TextGenerator::join(originals.back())).ok());
+  }
+  size_t found = 0;
+  for (uint64_t id = 0; id < 300; ++id) {
+    found += contains(*index.query(TextGenerator::join(gen.edit(originals[id], 1)), 0.8), id);
+  }
+  EXPECT_GE(found, 297u);
+  EXPECT_TRUE(index.query(gen.text(50), 0.8)->empty());
+}
+
 TEST(ProofNearDuplicateIndex, InvalidOptionsAreAProgrammingError) {
   NearDuplicateOptions o;
   o.bands = 30;  // 30 * 6 > 128
