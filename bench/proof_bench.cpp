@@ -13,6 +13,9 @@
 // query for every planted copy and for Q fresh unrelated texts.
 // Anchor: exact Jaccard of each query's shingle set against every one of S stored shingle sets
 // (a linear scan, the exact answer); per-query time is scaled by N / S to the index size.
+// The add loop also generates each text; that generation is timed alone in a second pass and
+// subtracted for the first add figure (both figures are printed). Times are wall clock on a
+// possibly shared machine: compare figures from one run.
 // Memory: memory_bytes() of the index and the process VmRSS / VmHWM from /proc/self/status.
 #include <chrono>
 #include <cstdio>

@@ -5,6 +5,11 @@
 // assess() is pure: it reads the indexes and does not add the new records to them (the validator
 // adds them once the contribution is accepted, using each verdict's content_hash). Thread-safe as
 // far as the indexes' const methods are.
+//
+// content_hash is record_content_hash(text) with no key fields: the pool's ExactIndex must hold
+// hashes made the same way for exact matches to be found. Checks run in this order: empty, exact
+// copy in the pool, exact copy earlier in the batch, near copy in the pool (best estimate), near
+// copy earlier in the batch.
 #pragma once
 
 #include <cstddef>
