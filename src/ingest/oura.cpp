@@ -1,0 +1,89 @@
+// Oura: a JSON export holding daily sleep / readiness / activity arrays (API v2 field names).
+#include "import_common.hpp"
+
+namespace datadao::ingest {
+namespace {
+
+bool ends_with(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+}
+
+// Top-level keys and the record kind they hold.
+constexpr std::pair<const char*, const char*> kArrays[] = {
+    {"sleep", "sleep"},         {"daily_sleep", "sleep"},
+    {"readiness", "readiness"}, {"daily_readiness", "readiness"},
+    {"activity", "activity"},   {"daily_activity", "activity"},
+};
+
+}  // namespace
+
+Status import_oura(ZipReader& zip, const RecordSink& sink, ImportSummary* summary) {
+  internal::begin_summary(summary, "oura");
+  bool any = false;
+  Record r;
+  r.source = "oura";
+  for (const ZipEntry* e :
+       internal::entries_where(zip, [](std::string_view b) { return ends_with(b, ".json"); })) {
+    DD_ASSIGN(std::string text, zip.read_all(*e, zip.limits().max_json_document_bytes));
+    nlohmann::json doc;
+    try {
+      doc = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& err) {
+      std::string why = err.what();
+      return make_error(
+          ErrorCode::kInvalidArgument,
+          e->name + (why.find("UTF-8") != std::string::npos ? std::string(": invalid UTF-8")
+                                                            : ": malformed JSON: " + why));
+    }
+    if (!doc.is_object()) continue;
+    bool has_data = false;
+    for (const auto& [key, kind] : kArrays) has_data |= doc.contains(key);
+    if (!has_data) continue;  // some other JSON file in the zip
+    any = true;
+    if (summary) summary->files.push_back(e->name);
+    for (const auto& [key, kind] : kArrays) {
+      auto it = doc.find(key);
+      if (it == doc.end()) continue;
+      if (!it->is_array()) {
+        return make_error(ErrorCode::kInvalidArgument,
+                          e->name + ": '" + std::string(key) + "' is not an array");
+      }
+      r.kind = kind;
+      for (size_t i = 0; i < it->size(); ++i) {
+        const nlohmann::json& item = (*it)[i];
+        std::string where = e->name + ": " + key + "[" + std::to_string(i) + "]";
+        if (!item.is_object()) {
+          return make_error(ErrorCode::kInvalidArgument, where + ": not an object");
+        }
+        std::string day = internal::json_text(item, "day");
+        if (day.empty()) day = internal::json_text(item, "summary_date");  // API v1 name
+        if (day.empty()) {
+          return make_error(ErrorCode::kInvalidArgument, where + ": missing required field 'day'");
+        }
+        if (item.dump().size() > zip.limits().max_record_bytes) {
+          return make_error(ErrorCode::kLimitExceeded,
+                            where + ": record longer than " +
+                                std::to_string(zip.limits().max_record_bytes) +
+                                " bytes (max_record_bytes)");
+        }
+        std::string id = internal::json_text(item, "id");
+        r.id = id.empty() ? std::string(kind) + ":" + day : id;
+        r.timestamp = day;
+        r.fields = item;
+        r.fields.erase("id");
+        r.fields.erase("day");
+        DD_TRY(internal::emit(r, sink, summary));
+      }
+    }
+  }
+  internal::end_summary(summary, zip);
+  if (!any) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      zip.name() +
+                          ": not an Oura export: no JSON file with sleep, readiness or "
+                          "activity arrays");
+  }
+  return Status::Ok();
+}
+
+}  // namespace datadao::ingest
