@@ -1,5 +1,8 @@
 #include "datadao/ingest/csv_reader.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 #include "datadao/codec/codec.hpp"
 
 namespace datadao::ingest {
@@ -31,6 +34,19 @@ Result<int> CsvReader::get() {
   return static_cast<unsigned char>(buf_[pos_++]);
 }
 
+Result<bool> CsvReader::fill() {
+  if (pos_ < len_) return true;
+  if (eof_) return false;
+  DD_ASSIGN(size_t n, source_.read(buf_.data(), buf_.size()));
+  if (n == 0) {
+    eof_ = true;
+    return false;
+  }
+  pos_ = 0;
+  len_ = n;
+  return true;
+}
+
 Result<bool> CsvReader::next(std::vector<std::string>* fields) {
   if (!started_) {
     started_ = true;
@@ -44,14 +60,15 @@ Result<bool> CsvReader::next(std::vector<std::string>* fields) {
       --pos_;
     }
   }
-  DD_ASSIGN(int c, get());
-  if (c < 0) return false;
+  DD_ASSIGN(bool have, fill());
+  if (!have) return false;
   record_line_ = line_;
   fields->clear();
   fields->emplace_back();
   uint64_t record_bytes = 0;
-  auto count = [&]() -> Status {
-    if (++record_bytes > max_record_bytes_) {
+  auto add = [&](size_t n) -> Status {
+    record_bytes += n;
+    if (record_bytes > max_record_bytes_) {
       return make_error(ErrorCode::kLimitExceeded,
                         file_name_ + " line " + std::to_string(record_line_) +
                             ": record longer than " + std::to_string(max_record_bytes_) +
@@ -59,67 +76,89 @@ Result<bool> CsvReader::next(std::vector<std::string>* fields) {
     }
     return Status::Ok();
   };
-  bool at_field_start = true;
+  bool field_start = true;
+  // Scans whole runs of ordinary bytes inside the read buffer; only delimiters and quotes are
+  // handled one at a time.
   for (;;) {
-    if (c < 0) return true;  // last record without a final line break
-    if (at_field_start && c == '"') {
-      // Quoted field.
+    DD_ASSIGN(have, fill());
+    if (!have) return true;  // last record without a final line break
+    if (field_start && buf_[pos_] == '"') {
+      ++pos_;
+      DD_TRY(add(1));
       for (;;) {
-        DD_ASSIGN(c, get());
-        if (c < 0) return error_at(record_line_, "unterminated quoted field");
-        DD_TRY(count());
-        if (c == '"') {
-          DD_ASSIGN(c, get());
-          if (c == '"') {
-            fields->back().push_back('"');
-            continue;
-          }
-          break;  // closing quote; c is the byte after it
+        DD_ASSIGN(have, fill());
+        if (!have) return error_at(record_line_, "unterminated quoted field");
+        const char* start = buf_.data() + pos_;
+        size_t avail = len_ - pos_;
+        const char* quote = static_cast<const char*>(std::memchr(start, '"', avail));
+        size_t run = quote != nullptr ? static_cast<size_t>(quote - start) : avail;
+        DD_TRY(add(run));
+        line_ += static_cast<uint64_t>(std::count(start, start + run, '\n'));
+        fields->back().append(start, run);
+        pos_ += run;
+        if (quote == nullptr) continue;
+        ++pos_;  // the quote
+        DD_TRY(add(1));
+        DD_ASSIGN(have, fill());
+        if (have && buf_[pos_] == '"') {  // doubled quote: a literal one
+          fields->back().push_back('"');
+          ++pos_;
+          DD_TRY(add(1));
+          continue;
         }
-        if (c == '\n') ++line_;
-        fields->back().push_back(static_cast<char>(c));
+        break;
       }
-      if (c == '\r') {
-        DD_ASSIGN(c, get());
-        if (c != '\n' && c >= 0) {
-          return error_at(record_line_, "bare carriage return after a quoted field");
-        }
+      DD_ASSIGN(have, fill());
+      if (!have) return true;
+      char c = buf_[pos_++];
+      DD_TRY(add(1));
+      if (c == ',') {
+        fields->emplace_back();
+        continue;  // field_start stays true
       }
-      if (c < 0) return true;
       if (c == '\n') {
         ++line_;
         return true;
       }
-      if (c != ',') return error_at(record_line_, "unexpected character after a closing quote");
-      fields->emplace_back();
-      DD_TRY(count());
-      DD_ASSIGN(c, get());
-      at_field_start = true;
-      continue;
+      if (c == '\r') {
+        DD_ASSIGN(have, fill());
+        if (!have) return true;
+        if (buf_[pos_] == '\n') {
+          ++pos_;
+          ++line_;
+          return true;
+        }
+        return error_at(record_line_, "bare carriage return after a quoted field");
+      }
+      return error_at(record_line_, "unexpected character after a closing quote");
     }
-    at_field_start = false;
+    field_start = false;
+    const char* start = buf_.data() + pos_;
+    size_t avail = len_ - pos_;
+    size_t run = 0;
+    while (run < avail && start[run] != ',' && start[run] != '\n' && start[run] != '\r') ++run;
+    DD_TRY(add(run));
+    fields->back().append(start, run);
+    pos_ += run;
+    if (run == avail) continue;  // refill and keep scanning this field
+    char c = buf_[pos_++];
+    DD_TRY(add(1));
     if (c == ',') {
       fields->emplace_back();
-      at_field_start = true;
+      field_start = true;
     } else if (c == '\n') {
       ++line_;
       return true;
-    } else if (c == '\r') {
-      DD_ASSIGN(int d, get());
-      if (d == '\n') {
+    } else {  // '\r'
+      DD_ASSIGN(have, fill());
+      if (!have) return true;
+      if (buf_[pos_] == '\n') {
+        ++pos_;
         ++line_;
         return true;
       }
-      // A lone CR inside an unquoted field is kept as data.
-      fields->back().push_back('\r');
-      c = d;
-      DD_TRY(count());
-      continue;
-    } else {
-      fields->back().push_back(static_cast<char>(c));
+      fields->back().push_back('\r');  // a lone CR inside an unquoted field is data
     }
-    DD_TRY(count());
-    DD_ASSIGN(c, get());
   }
 }
 
@@ -136,10 +175,9 @@ Status CsvTable::read_header(const std::vector<std::string>& required) {
       return make_error(ErrorCode::kInvalidArgument,
                         file_name() + " line 1: header: invalid UTF-8");
     }
-    index_.emplace(header_[i], i);  // first occurrence wins
   }
   for (const auto& col : required) {
-    if (!index_.count(col)) {
+    if (!column_index(col)) {
       return make_error(ErrorCode::kInvalidArgument,
                         file_name() + " line 1: missing required column '" + col + "'");
     }
@@ -166,14 +204,22 @@ Result<bool> CsvTable::next() {
   return true;
 }
 
+// Exports have a handful of columns: a linear scan beats hashing a temporary string per lookup.
+std::optional<size_t> CsvTable::column_index(std::string_view column) const {
+  for (size_t i = 0; i < header_.size(); ++i) {
+    if (header_[i] == column) return i;
+  }
+  return std::nullopt;
+}
+
 bool CsvTable::has_column(std::string_view column) const {
-  return index_.count(std::string(column)) != 0;
+  return column_index(column).has_value();
 }
 
 std::string_view CsvTable::get(std::string_view column) const {
-  auto it = index_.find(std::string(column));
-  if (it == index_.end() || it->second >= row_.size()) return {};
-  return row_[it->second];
+  std::optional<size_t> i = column_index(column);
+  if (!i || *i >= row_.size()) return {};
+  return row_[*i];
 }
 
 Result<std::string_view> CsvTable::get_required(std::string_view column) const {

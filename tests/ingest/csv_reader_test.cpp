@@ -70,6 +70,41 @@ TEST(IngestCsv, ReadsAcrossBufferBoundaries) {
   EXPECT_EQ(rows[1][0], big);
 }
 
+// Hands out one byte per read, so every token straddles a buffer refill.
+class OneByteSource final : public ByteSource {
+ public:
+  explicit OneByteSource(std::string_view data) : inner_(data, "t.csv") {}
+  Result<size_t> read(char* out, size_t n) override { return inner_.read(out, n > 0 ? 1 : 0); }
+  const std::string& name() const override { return inner_.name(); }
+
+ private:
+  StringSource inner_;
+};
+
+TEST(IngestCsv, OneByteReadsParseExactlyLikeWholeReads) {
+  std::string text =
+      "\xEF\xBB\xBF"
+      "a,b,c\r\n\"x, \"\"y\"\"\",\"l1\r\nl2\",\r\n\"\"\"\",\"\",plain\rcr\n,,\nlast";
+  auto whole = parse_all(text);
+  OneByteSource src(text);
+  CsvReader reader(src, "t.csv", 1 << 20);
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row;
+  for (;;) {
+    auto got = reader.next(&row);
+    ASSERT_TRUE(got.ok()) << got.error().to_string();
+    if (!*got) break;
+    rows.push_back(row);
+  }
+  EXPECT_EQ(rows, whole);
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"x, \"y\"", "l1\r\nl2", ""}));
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"\"", "", "plain\rcr"}));
+  EXPECT_EQ(rows[3], (std::vector<std::string>{"", "", ""}));
+  EXPECT_EQ(rows[4], (std::vector<std::string>{"last"}));
+  EXPECT_EQ(reader.record_line(), 6u);
+}
+
 TEST(IngestCsv, UnterminatedQuoteIsAnErrorNamingTheLine) {
   Error e = parse_error("h\nok\n\"never closed\n");
   EXPECT_EQ(e.code, ErrorCode::kInvalidArgument);

@@ -12,9 +12,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "datadao/common/result.hpp"
@@ -33,7 +33,8 @@ class CsvReader {
   const std::string& file_name() const { return file_name_; }
 
  private:
-  Result<int> get();  // next byte or -1 at end
+  Result<int> get();    // next byte or -1 at end
+  Result<bool> fill();  // true if the buffer has a byte at pos_
   Error error_at(uint64_t line, const std::string& what) const;
   ByteSource& source_;
   std::string file_name_;
@@ -66,9 +67,9 @@ class CsvTable {
   const std::vector<std::string>& header() const { return header_; }
 
  private:
+  std::optional<size_t> column_index(std::string_view column) const;  // first match
   CsvReader reader_;
   std::vector<std::string> header_;
-  std::unordered_map<std::string, size_t> index_;
   std::vector<std::string> row_;
 };
 

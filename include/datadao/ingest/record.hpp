@@ -9,8 +9,9 @@
 //              "Wed Oct 10 20:19:24 +0000 2018", Spotify "2023-01-02 03:04" or ISO-8601, Oura day)
 //   author     the export's account identity (reddit username, X handle, Spotify username); for
 //              Reddit messages the sender ("from"); empty when the export does not say
-//   text       free text (title + "\n\n" + body for Reddit posts; tweet full_text; message
-//              subject + "\n\n" + body); may be empty (Oura, Spotify)
+//   text       free text: Reddit post title + "\n\n" + body (title alone if no body); comment
+//              and message body (the subject is in fields); tweet full_text; empty for Oura
+//              and Spotify
 //   fields     source-specific structured values (see each importer in importers.hpp)
 //
 // Plain value types; const access from several threads is safe.
