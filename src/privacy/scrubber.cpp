@@ -1,10 +1,12 @@
 // PII detection (RE2 candidates + validation + overlap resolution) and redaction.
 #include <arpa/inet.h>
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -355,45 +357,133 @@ struct Scrubber::Patterns {
   std::unique_ptr<RE2> name_relation = compile(kNameRelation);
   std::unique_ptr<RE2> capitalised = compile(kCapitalisedWord);
 
+  // One DFA pass over the text tells which patterns can match at all; the others are skipped.
+  // Without it every record pays one RE2 search per pattern even when it holds no PII.
+  std::vector<const RE2*> prefiltered;
+  std::unique_ptr<re2::RE2::Set> trigger;
+  Patterns();
+  // Which of `prefiltered` may match `text` (all true if the set could not decide).
+  std::vector<bool> possible(std::string_view text) const;
+  // for_each_match, skipped when the prefilter ruled `re` out.
+  void scan(const RE2& re, std::string_view text, const std::vector<bool>& may,
+            const std::function<void(const re2::StringPiece*)>& fn) const;
+
   void candidates(std::string_view text, std::vector<PiiSpan>& out) const;
-  void names(std::string_view text, std::vector<PiiSpan>& out) const;
+  void names(std::string_view text, const std::vector<bool>& may, std::vector<PiiSpan>& out) const;
 };
 
+Scrubber::Patterns::Patterns() {
+  const std::pair<const RE2*, const char*> all[] = {
+      {email.get(), kEmail},
+      {email_obfuscated.get(), kEmailObfuscated},
+      {phone_intl.get(), kPhoneIntl},
+      {phone_nanp.get(), kPhoneNanp},
+      {phone_national.get(), kPhoneNational},
+      {phone_context.get(), kPhoneContext},
+      {card.get(), kCard},
+      {iban.get(), kIban},
+      {ipv4.get(), kIpv4},
+      {ipv6.get(), kIpv6},
+      {url.get(), kUrl},
+      {url_bare.get(), kUrlBare},
+      {handle_at.get(), kHandleAt},
+      {handle_reddit.get(), kHandleReddit},
+      {address_us.get(), kAddressUs},
+      {address_german.get(), kAddressGerman},
+      {address_romance.get(), kAddressRomance},
+      {address_calle.get(), kAddressCalle},
+      {name_honorific.get(), kNameHonorific},
+      {name_intro.get(), kNameIntro},
+      {name_signature.get(), kNameSignature},
+      {name_signoff.get(), kNameSignoff},
+      {name_relation.get(), kNameRelation},
+  };
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_max_mem(128 << 20);
+  trigger = std::make_unique<re2::RE2::Set>(o, RE2::UNANCHORED);
+  for (const auto& [re, pattern] : all) {
+    if (trigger->Add(pattern, nullptr) < 0) std::abort();  // built-in pattern: programming error
+    prefiltered.push_back(re);
+  }
+  if (!trigger->Compile()) trigger.reset();  // fall back to running every pattern
+}
+
+std::vector<bool> Scrubber::Patterns::possible(std::string_view text) const {
+  std::vector<bool> may(prefiltered.size(), trigger == nullptr);
+  if (!trigger) return may;
+  std::vector<int> hits;
+  re2::RE2::Set::ErrorInfo info{};
+  if (!trigger->Match(re2::StringPiece(text.data(), text.size()), &hits, &info) &&
+      info.kind != re2::RE2::Set::kNoError) {
+    return std::vector<bool>(prefiltered.size(), true);  // e.g. DFA out of memory
+  }
+  for (int h : hits) may[static_cast<size_t>(h)] = true;
+  return may;
+}
+
+void Scrubber::Patterns::scan(const RE2& re, std::string_view text, const std::vector<bool>& may,
+                              const std::function<void(const re2::StringPiece*)>& fn) const {
+  for (size_t i = 0; i < prefiltered.size(); ++i) {
+    if (prefiltered[i] == &re && !may[i]) return;
+  }
+  for_each_match(re, text, fn);
+}
+
 void Scrubber::Patterns::candidates(std::string_view text, std::vector<PiiSpan>& out) const {
+  const std::vector<bool> may = possible(text);
   auto add = [&](PiiType t, size_t b, size_t e) {
     if (e > b) out.push_back(PiiSpan{t, b, e});
   };
   auto whole = [&](const RE2& re, PiiType t) {
-    for_each_match(re, text, [&](const re2::StringPiece* g) {
+    scan(re, text, may, [&](const re2::StringPiece* g) {
       add(t, offset_of(text, g[0]), offset_of(text, g[0]) + g[0].size());
     });
   };
-  for_each_match(*email, text, [&](const re2::StringPiece* g) {
-    add(PiiType::kEmail, offset_of(text, g[1]), offset_of(text, g[1]) + g[1].size());
-  });
-  whole(*email_obfuscated, PiiType::kEmail);
+  // Cheap byte-class prefilters: most short records lack '@', digits or capitals, and a
+  // pattern that cannot match is not run (an RE2 search has a fixed per-call cost).
+  bool has_at = false, has_digit = false, has_upper = false, has_colon = false, has_dot = false,
+       has_slash = false, has_bracket = false;
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    has_at |= c == '@';
+    has_digit |= c >= '0' && c <= '9';
+    has_upper |= (c >= 'A' && c <= 'Z') || c >= 0x80;
+    has_colon |= c == ':';
+    has_dot |= c == '.';
+    has_slash |= c == '/';
+    has_bracket |= c == '[' || c == '(' || c == '{';
+  }
+  if (has_at) {
+    scan(*email, text, may, [&](const re2::StringPiece* g) {
+      add(PiiType::kEmail, offset_of(text, g[1]), offset_of(text, g[1]) + g[1].size());
+    });
+  }
+  if (has_bracket) whole(*email_obfuscated, PiiType::kEmail);
 
   // IBAN-shaped tokens (valid or not): their digit groups are not cards or phone numbers.
   struct Region {
     size_t b, e;
   };
   std::vector<Region> iban_shaped;
-  for_each_match(*iban, text, [&](const re2::StringPiece* g) {
-    std::string_view s(g[1].data(), g[1].size());
-    iban_shaped.push_back(Region{offset_of(text, g[1]), offset_of(text, g[1]) + s.size()});
-    size_t len = longest_valid_prefix(s, " ", iban_valid);
-    if (len) add(PiiType::kIban, offset_of(text, g[1]), offset_of(text, g[1]) + len);
-  });
+  if (has_digit)
+    scan(*iban, text, may, [&](const re2::StringPiece* g) {
+      std::string_view s(g[1].data(), g[1].size());
+      iban_shaped.push_back(Region{offset_of(text, g[1]), offset_of(text, g[1]) + s.size()});
+      size_t len = longest_valid_prefix(s, " ", iban_valid);
+      if (len) add(PiiType::kIban, offset_of(text, g[1]), offset_of(text, g[1]) + len);
+    });
   auto inside_iban_shape = [&](size_t b, size_t e) {
-    for (const Region& r : iban_shaped) {
-      if (b < r.e && r.b < e) return true;
-    }
-    return false;
+    // Regions come from one left-to-right scan: sorted and disjoint.
+    auto it = std::upper_bound(iban_shaped.begin(), iban_shaped.end(), b,
+                               [](size_t pos, const Region& r) { return pos < r.e; });
+    return it != iban_shaped.end() && it->b < e;
   };
 
   // Phones: digit count 8..15 (E.164 allows up to 15), 9..13 for national formats.
   auto phone = [&](const RE2& re, size_t min_digits, size_t max_digits) {
-    for_each_match(re, text, [&](const re2::StringPiece* g) {
+    if (!has_digit) return;
+    scan(re, text, may, [&](const re2::StringPiece* g) {
       std::string_view s(g[1].data(), g[1].size());
       if (looks_like_date(s)) return;
       size_t len = longest_valid_prefix(s, " .-()", [&](std::string_view p) {
@@ -419,34 +509,37 @@ void Scrubber::Patterns::candidates(std::string_view text, std::vector<PiiSpan>&
   phone(*phone_national, 9, 13);
   phone(*phone_context, 7, 15);
 
-  for_each_match(*card, text, [&](const re2::StringPiece* g) {
-    std::string_view s(g[1].data(), g[1].size());
-    size_t len = longest_valid_prefix(
-        s, " -", [](std::string_view p) { return card_grouping_plausible(p) && luhn_valid(p); });
-    size_t b = offset_of(text, g[1]);
-    if (len && !inside_iban_shape(b, b + len)) add(PiiType::kCreditCard, b, b + len);
-  });
+  if (has_digit)
+    scan(*card, text, may, [&](const re2::StringPiece* g) {
+      std::string_view s(g[1].data(), g[1].size());
+      size_t len = longest_valid_prefix(
+          s, " -", [](std::string_view p) { return card_grouping_plausible(p) && luhn_valid(p); });
+      size_t b = offset_of(text, g[1]);
+      if (len && !inside_iban_shape(b, b + len)) add(PiiType::kCreditCard, b, b + len);
+    });
 
-  for_each_match(*ipv4, text, [&](const re2::StringPiece* g) {
-    std::string_view s(g[1].data(), g[1].size());
-    size_t b = offset_of(text, g[1]), e = b + s.size();
-    if (!valid_ipv4(s)) return;
-    // "v1.2.3.4" or "1.2.3.4.5" are versions.
-    if (b > 0 && (text[b - 1] == 'v' || text[b - 1] == 'V')) return;
-    if (e + 1 < text.size() && text[e] == '.' &&
-        std::isdigit(static_cast<unsigned char>(text[e + 1])))
-      return;
-    add(PiiType::kIpAddress, b, e);
-  });
-  for_each_match(*ipv6, text, [&](const re2::StringPiece* g) {
-    std::string_view s(g[1].data(), g[1].size());
-    size_t b = offset_of(text, g[1]), e = b + s.size();
-    if (e < text.size() && is_word_byte(text[e])) return;
-    if (valid_ipv6(s)) add(PiiType::kIpAddress, b, e);
-  });
+  if (has_digit && has_dot)
+    scan(*ipv4, text, may, [&](const re2::StringPiece* g) {
+      std::string_view s(g[1].data(), g[1].size());
+      size_t b = offset_of(text, g[1]), e = b + s.size();
+      if (!valid_ipv4(s)) return;
+      // "v1.2.3.4" or "1.2.3.4.5" are versions.
+      if (b > 0 && (text[b - 1] == 'v' || text[b - 1] == 'V')) return;
+      if (e + 1 < text.size() && text[e] == '.' &&
+          std::isdigit(static_cast<unsigned char>(text[e + 1])))
+        return;
+      add(PiiType::kIpAddress, b, e);
+    });
+  if (has_colon)
+    scan(*ipv6, text, may, [&](const re2::StringPiece* g) {
+      std::string_view s(g[1].data(), g[1].size());
+      size_t b = offset_of(text, g[1]), e = b + s.size();
+      if (e < text.size() && is_word_byte(text[e])) return;
+      if (valid_ipv6(s)) add(PiiType::kIpAddress, b, e);
+    });
 
   auto url_pattern = [&](const RE2& re) {
-    for_each_match(re, text, [&](const re2::StringPiece* g) {
+    scan(re, text, may, [&](const re2::StringPiece* g) {
       std::string_view s(g[1].data(), g[1].size());
       size_t len = trim_url(s);
       if (len && personal_url(s.substr(0, len))) {
@@ -454,11 +547,13 @@ void Scrubber::Patterns::candidates(std::string_view text, std::vector<PiiSpan>&
       }
     });
   };
-  url_pattern(*url);
-  url_pattern(*url_bare);
+  if (has_colon || has_dot) url_pattern(*url);
+  if (has_slash) url_pattern(*url_bare);
 
-  for (const RE2* re : {handle_at.get(), handle_reddit.get()}) {
-    for_each_match(*re, text, [&](const re2::StringPiece* g) {
+  for (const RE2* re :
+       {has_at ? handle_at.get() : nullptr, has_slash ? handle_reddit.get() : nullptr}) {
+    if (re == nullptr) continue;
+    scan(*re, text, may, [&](const re2::StringPiece* g) {
       size_t b = offset_of(text, g[1]), e = b + g[1].size();
       // "@example.com" is a domain fragment, not a handle.
       if (e + 1 < text.size() && text[e] == '.' &&
@@ -470,15 +565,17 @@ void Scrubber::Patterns::candidates(std::string_view text, std::vector<PiiSpan>&
 
   for (const RE2* re :
        {address_us.get(), address_german.get(), address_romance.get(), address_calle.get()}) {
-    for_each_match(*re, text, [&](const re2::StringPiece* g) {
+    if (!has_digit) break;
+    scan(*re, text, may, [&](const re2::StringPiece* g) {
       add(PiiType::kStreetAddress, offset_of(text, g[1]), offset_of(text, g[1]) + g[1].size());
     });
   }
 
-  names(text, out);
+  if (has_upper) names(text, may, out);
 }
 
-void Scrubber::Patterns::names(std::string_view text, std::vector<PiiSpan>& out) const {
+void Scrubber::Patterns::names(std::string_view text, const std::vector<bool>& may,
+                               std::vector<PiiSpan>& out) const {
   auto add = [&](size_t b, size_t e) {
     if (e > b) out.push_back(PiiSpan{PiiType::kPersonName, b, e});
   };
@@ -495,10 +592,10 @@ void Scrubber::Patterns::names(std::string_view text, std::vector<PiiSpan>& out)
     }
     add(b, b + len);
   };
-  for_each_match(*name_honorific, text, [&](const re2::StringPiece* g) {
+  scan(*name_honorific, text, may, [&](const re2::StringPiece* g) {
     add_words(std::string_view(g[1].data(), g[1].size()), offset_of(text, g[1]), false);
   });
-  for_each_match(*name_intro, text, [&](const re2::StringPiece* g) {
+  scan(*name_intro, text, may, [&](const re2::StringPiece* g) {
     std::string_view trigger(g[1].data(), g[1].size());
     // "I'm Canadian", "This is Reddit": only a known given name counts after these.
     bool weak = trigger == "I'm" || trigger == "I am" || trigger == "I’m" || trigger == "This is" ||
@@ -506,7 +603,7 @@ void Scrubber::Patterns::names(std::string_view text, std::vector<PiiSpan>& out)
     add_words(std::string_view(g[2].data(), g[2].size()), offset_of(text, g[2]), weak);
   });
   for (const RE2* re : {name_signature.get(), name_signoff.get(), name_relation.get()}) {
-    for_each_match(*re, text, [&](const re2::StringPiece* g) {
+    scan(*re, text, may, [&](const re2::StringPiece* g) {
       add_words(std::string_view(g[1].data(), g[1].size()), offset_of(text, g[1]), false);
     });
   }
@@ -516,7 +613,7 @@ void Scrubber::Patterns::names(std::string_view text, std::vector<PiiSpan>& out)
     size_t b, e;
   };
   std::vector<Word> words;
-  for_each_match(*capitalised, text, [&](const re2::StringPiece* g) {
+  scan(*capitalised, text, may, [&](const re2::StringPiece* g) {
     size_t b = offset_of(text, g[1]);
     // Only whole words: not preceded by a letter/digit (RE2's \b is ASCII-only).
     if (b > 0 && is_word_byte(text[b - 1])) return;
@@ -562,14 +659,17 @@ std::vector<PiiSpan> Scrubber::detect(std::string_view text) const {
       return specificity(a.type) > specificity(b.type);
     return a.begin < b.begin;
   });
-  std::vector<PiiSpan> accepted;  // kept sorted by begin
+  std::map<size_t, PiiSpan> accepted;  // disjoint, keyed by begin
   for (const PiiSpan& c : candidates) {
-    auto it = std::lower_bound(accepted.begin(), accepted.end(), c.begin,
-                               [](const PiiSpan& s, size_t pos) { return s.end <= pos; });
-    if (it != accepted.end() && it->begin < c.end) continue;  // overlaps
-    accepted.insert(it, c);
+    auto next = accepted.lower_bound(c.begin);
+    if (next != accepted.end() && next->second.begin < c.end) continue;
+    if (next != accepted.begin() && std::prev(next)->second.end > c.begin) continue;
+    accepted.emplace_hint(next, c.begin, c);
   }
-  return accepted;
+  std::vector<PiiSpan> out;
+  out.reserve(accepted.size());
+  for (const auto& [begin, span] : accepted) out.push_back(span);
+  return out;
 }
 
 std::string Scrubber::pseudonymise(std::string_view kind, std::string_view identity) const {
