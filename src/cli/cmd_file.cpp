@@ -69,11 +69,12 @@ void register_file_commands(CLI::App& app, Context& ctx) {
   static uint64_t expires_in = 0;
   auto* grant = f->add_subcommand(
       "grant", "Give someone read access: your file key, sealed to their box key, on the ledger");
-  grant->add_option("file", file_id, "File id")->required();
+  grant->add_option("file", file_id, "File id")->required()->check(CLI::PositiveNumber);
   grant->add_option("--to", to, "Their public identity file (wallet export-public) or wallet name")
       ->required();
   grant->add_option("--purpose", purpose, "What they may use it for")->required();
-  grant->add_option("--expires-in", expires_in, "Seconds until the grant lapses (0 = never)");
+  grant->add_option("--expires-in", expires_in, "Seconds until the grant lapses (0 = never)")
+      ->check(CLI::Range(uint64_t{0}, uint64_t{100} * 365 * 24 * 3600));
   grant->footer(
       "Example:\n  datadao --wallet alice file grant 1 --to bob.pub.json --purpose 'research'");
   grant->callback([&ctx] {
@@ -102,7 +103,7 @@ void register_file_commands(CLI::App& app, Context& ctx) {
   auto* revoke = f->add_subcommand("revoke",
                                    "Withdraw a grant: the grantee can no longer fetch "
                                    "the key from the ledger");
-  revoke->add_option("file", file_id, "File id")->required();
+  revoke->add_option("file", file_id, "File id")->required()->check(CLI::PositiveNumber);
   revoke->add_option("--from", from, "Their public identity file or wallet name")->required();
   revoke->footer("Example:\n  datadao --wallet alice file revoke 1 --from bob.pub.json");
   revoke->callback([&ctx] {

@@ -48,7 +48,9 @@ void register_ledger_commands(CLI::App& app, Context& ctx) {
   auto* transfer = app.add_subcommand("transfer", "Send credits (integer base units)");
   transfer->add_option("--to", who, "Wallet name, public identity file or 64-hex account")
       ->required();
-  transfer->add_option("--amount", amount, "Credits in base units")->required();
+  transfer->add_option("--amount", amount, "Credits in base units")
+      ->required()
+      ->check(CLI::PositiveNumber);
   transfer->footer("Example:\n  datadao --wallet alice transfer --to bob.pub.json --amount 500");
   transfer->callback([&ctx] {
     auto w = ctx.open_wallet();

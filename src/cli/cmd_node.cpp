@@ -69,9 +69,10 @@ void register_node_commands(CLI::App& app, Context& ctx) {
                                  "block (credits exist only from genesis)");
   init->add_option("--chain-id", chain_id, "Chain id (default: datadao-local-<random>)");
   init->add_option("--alloc", allocs, "Genesis credits: WHO=CREDITS (repeatable)");
-  init->add_option("--port", port, "API port")->capture_default_str();
+  init->add_option("--port", port, "API port")->capture_default_str()->check(CLI::Range(1, 65535));
   init->add_option("--block-interval-ms", block_ms, "How long a block collects transactions")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1, 60000));
   init->footer("Example:\n  datadao node init --alloc alice=1000000 --alloc bob.pub.json=1000");
   init->callback([&ctx] {
     node::NodeConfig cfg;
@@ -108,7 +109,8 @@ void register_node_commands(CLI::App& app, Context& ctx) {
   static int start_port = -1;
   static std::string host, port_file;
   auto* start = n->add_subcommand("start", "Serve the API and produce blocks until Ctrl-C");
-  start->add_option("--port", start_port, "Override the configured port (0 = any free port)");
+  start->add_option("--port", start_port, "Override the configured port (0 = any free port)")
+      ->check(CLI::Range(0, 65535));
   start->add_option("--host", host, "Override the listen address (default 127.0.0.1)");
   start->add_option("--port-file", port_file,
                     "Write the port actually bound here (useful with --port 0 = any free port)");

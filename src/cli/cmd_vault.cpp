@@ -52,7 +52,7 @@ void register_vault_commands(CLI::App& app, Context& ctx) {
   auto* v = app.add_subcommand("vault", "Encrypted, content-addressed blob storage");
   v->require_subcommand(1);
   static std::string vault_dir;
-  v->add_option("--vault-dir", vault_dir, "Use a local directory instead of the node's blob store");
+  static const std::string dir_help = "Use a local directory instead of the node's blob store";
 
   static std::string path;
   auto* put = v->add_subcommand(
@@ -60,6 +60,7 @@ void register_vault_commands(CLI::App& app, Context& ctx) {
       "Encrypt a file with a fresh random key and store the ciphertext; the key is kept "
       "in your wallet's keyring");
   put->add_option("file", path, "File to store")->required()->check(CLI::ExistingFile);
+  put->add_option("--vault-dir", vault_dir, dir_help);
   put->footer("Example:\n  datadao --wallet alice vault put reddit_export.zip");
   put->callback([&ctx] {
     auto w = ctx.open_wallet();
@@ -84,6 +85,7 @@ void register_vault_commands(CLI::App& app, Context& ctx) {
       "get", "Fetch a blob and decrypt it with your key or a key granted to you on the ledger");
   get->add_option("hash", hash_hex, "Blob hash (64 hex)")->required();
   get->add_option("-o,--out", out, "Where to write the plaintext")->required();
+  get->add_option("--vault-dir", vault_dir, dir_help);
   get->footer("Example:\n  datadao --wallet bob vault get 3fa2...e1 -o export.zip");
   get->callback([&ctx] {
     auto w = ctx.open_wallet();

@@ -67,8 +67,9 @@ void register_wallet_commands(CLI::App& app, Context& ctx) {
   auto* exp = w->add_subcommand("export-public",
                                 "Write the wallet's public identity (account and box key, signed "
                                 "by the account key) as JSON, for people who will share with you");
+  exp->add_option("name", name, "Wallet name (default: --wallet)");
   exp->add_option("-o,--out", out, "Output file (default: stdout)");
-  exp->footer("Example:\n  datadao --wallet bob wallet export-public -o bob.pub.json");
+  exp->footer("Example:\n  datadao wallet export-public bob -o bob.pub.json");
   exp->callback([&ctx] {
     const std::string text =
         wallet::to_json(wallet::export_public(ctx.open_wallet())).dump(2) + "\n";

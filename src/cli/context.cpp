@@ -55,6 +55,11 @@ json submit_tx(const Context& ctx, const ledger::Transaction& tx) {
     const std::string msg = out.contains("error") ? out["error"].value("message", "") : "";
     throw CliError(ErrorCode::kFailedPrecondition, "transaction rejected: " + msg);
   }
+  if (out.value("duplicate", false)) {
+    throw CliError(ErrorCode::kAlreadyExists,
+                   "this exact transaction (same sender, nonce and payload) was already "
+                   "submitted by another command, so nothing new was sent; run the command again");
+  }
   if (status != "included") {
     throw CliError(ErrorCode::kIoError, "transaction " + out.value("tx_id", std::string()) +
                                             " not yet in a block (status: " + status + ")");

@@ -1,5 +1,6 @@
 // datadao: the command-line front end. Every error becomes a message on stderr and a non-zero
 // exit code: 1 for errors from the network or the data, 2 for usage errors.
+#include <functional>
 #include <iostream>
 
 #include "cli.hpp"
@@ -27,6 +28,16 @@ int main(int argc, char** argv) {
   register_vault_commands(app, ctx);
   register_file_commands(app, ctx);
   register_ledger_commands(app, ctx);
+  register_data_commands(app, ctx);
+
+  // Global options (--json, --wallet, ...) are accepted after any subcommand too.
+  std::function<void(CLI::App*)> fall = [&](CLI::App* a) {
+    for (auto* sub : a->get_subcommands({})) {
+      sub->fallthrough();
+      fall(sub);
+    }
+  };
+  fall(&app);
 
   try {
     app.parse(argc, argv);

@@ -657,10 +657,14 @@ Result<TxProof> tx_proof_from_json(const nlohmann::json& j) {
   DD_ASSIGN(Hash32 block_hash, get_hash(j, "block_hash"));
   DD_ASSIGN(Hash32 tx_root, get_hash(j, "tx_root"));
   DD_ASSIGN(uint64_t height, get_u64(j, "height"));
+  DD_ASSIGN(std::string chain_id, get_string(j, "chain_id", kMaxChainIdBytes));
+  DD_ASSIGN(Hash32 proposer, get_hash(j, "proposer"));
   if (tx_id != crypto::blake2b256(p.tx_bytes) || block_hash != header_hash(p.header.header) ||
-      tx_root != p.header.header.tx_root || height != p.header.header.height) {
+      tx_root != p.header.header.tx_root || height != p.header.header.height ||
+      chain_id != p.header.header.chain_id || proposer != p.header.header.proposer) {
     return make_error(ErrorCode::kInvalidArgument,
-                      "tx proof: tx_id, block_hash, tx_root or height disagree with 'tx'/'header'");
+                      "tx proof: tx_id, block_hash, tx_root, height, chain_id or proposer "
+                      "disagree with 'tx'/'header'");
   }
   return p;
 }

@@ -2,7 +2,9 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -20,6 +22,16 @@ using nlohmann::json;
 namespace {
 
 constexpr size_t kMaxTxBodyBytes = 256 * 1024;  // base64 of a 64 KiB tx plus JSON framing
+
+// "Now" for reads: the head block's time, or the node's clock if later, so that a grant expires
+// on time even when no block has been made since (the state machine itself only knows block
+// time; this is the I/O layer).
+uint64_t read_time(const ledger::Chain& chain) {
+  const auto wall = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count());
+  return std::max(latest_time(chain), wall);
+}
 
 int http_status(ErrorCode code) {
   switch (code) {
@@ -84,6 +96,12 @@ struct ApiServer::Impl {
 
 void ApiServer::Impl::routes() {
   server.set_payload_max_length(node.config().max_blob_bytes);
+  // httplib's default also sets SO_REUSEPORT, which lets a second node bind the same port and
+  // receive half the requests. Only SO_REUSEADDR (fast restarts) is wanted.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
 
   server.Get("/v1/status", [this](const httplib::Request&, httplib::Response& res) {
     json j = node.read(
@@ -184,7 +202,7 @@ void ApiServer::Impl::routes() {
       json out = file_json(*f);
       out["grants"] = json::array();
       for (const auto& g : chain.state().grants_for_file(*id)) {
-        out["grants"].push_back(grant_json(g, chain.state().grant_active(g, latest_time(chain))));
+        out["grants"].push_back(grant_json(g, chain.state().grant_active(g, read_time(chain))));
       }
       return out;
     });
@@ -197,7 +215,7 @@ void ApiServer::Impl::routes() {
     if (!grantee.ok()) return send_error(res, grantee.error());
     json arr = node.read([&](ledger::Chain& chain) {
       json a = json::array();
-      const uint64_t now = latest_time(chain);
+      const uint64_t now = read_time(chain);
       for (const auto& g : chain.state().grants_to(*grantee)) {
         json gj = grant_json(g, chain.state().grant_active(g, now));
         if (auto f = chain.state().file(g.file_id)) gj["file"] = file_json(*f);

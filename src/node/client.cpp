@@ -16,8 +16,15 @@ struct NodeClient::Impl {
   }
 };
 
+namespace {
+std::string trim_slashes(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+}  // namespace
+
 NodeClient::NodeClient(std::string base_url)
-    : base_url_(std::move(base_url)), impl_(std::make_unique<Impl>(base_url_)) {}
+    : base_url_(trim_slashes(std::move(base_url))), impl_(std::make_unique<Impl>(base_url_)) {}
 NodeClient::~NodeClient() = default;
 
 Result<json> NodeClient::handle(const std::string& what, int status, const std::string& body) {

@@ -1,6 +1,7 @@
 #include "datadao/node/node.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -95,6 +96,10 @@ Status init_node(const NodePaths& paths, const NodeConfig& config, const ledger:
 }
 
 Result<NodeConfig> load_config(const NodePaths& paths) {
+  if (!fs::exists(paths.config())) {
+    return make_error(ErrorCode::kNotFound,
+                      "no node in " + paths.dir.string() + " (run `datadao node init` first)");
+  }
   DD_ASSIGN(std::string text, read_small_file(paths.config(), kMaxConfigBytes));
   try {
     json j = json::parse(text);
@@ -136,6 +141,14 @@ Result<std::unique_ptr<Node>> Node::open(const NodePaths& paths) {
   std::unique_ptr<Node> node(new Node());
   node->paths_ = paths;
   DD_ASSIGN(node->config_, load_config(paths));
+  node->lock_fd_ = ::open(paths.lock().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (node->lock_fd_ < 0) {
+    return make_error(ErrorCode::kIoError, paths.lock().string() + ": cannot create lock file");
+  }
+  if (::flock(node->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "another node is already running on " + paths.dir.string());
+  }
   DD_ASSIGN(node->operator_key_, load_operator_key(paths));
   DD_ASSIGN(node->chain_, ledger::Chain::open(paths.chain_db()));
   if (node->chain_->state().chain_id() != node->config_.chain_id) {
@@ -145,7 +158,10 @@ Result<std::unique_ptr<Node>> Node::open(const NodePaths& paths) {
   return node;
 }
 
-Node::~Node() { stop(); }
+Node::~Node() {
+  stop();
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+}
 
 void Node::start() {
   if (thread_.joinable()) return;
@@ -199,7 +215,12 @@ Result<TxOutcome> Node::submit(crypto::ByteView tx_bytes, bool wait,
     pending_.push_back(std::move(tx));
     pool_cv_.notify_all();
   }
-  if (!wait) return outcomes_.at(id);
+  const bool duplicate = it != outcomes_.end();
+  if (!wait) {
+    TxOutcome o = outcomes_.at(id);
+    o.duplicate = duplicate;
+    return o;
+  }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   pool_cv_.wait_until(lock, deadline, [&] {
     auto o = outcomes_.find(id);
@@ -209,7 +230,9 @@ Result<TxOutcome> Node::submit(crypto::ByteView tx_bytes, bool wait,
   if (o == outcomes_.end()) {
     return make_error(ErrorCode::kInternal, "transaction outcome was dropped");
   }
-  return o->second;
+  TxOutcome result = o->second;
+  result.duplicate = duplicate;
+  return result;
 }
 
 void Node::finish(const crypto::Hash32& id, const TxOutcome& outcome) {

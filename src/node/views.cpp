@@ -11,7 +11,7 @@ json error_json(const Error& e) {
 }
 
 json outcome_json(const TxOutcome& o) {
-  json j = {{"tx_id", codec::to_hex(o.tx_id)}};
+  json j = {{"tx_id", codec::to_hex(o.tx_id)}, {"duplicate", o.duplicate}};
   switch (o.status) {
     case TxOutcome::Status::kPending:
       j["status"] = "pending";

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "datadao/codec/codec.hpp"
 #include "datadao/store/sqlite.hpp"
 
 namespace datadao::ledger {
@@ -242,6 +243,12 @@ TEST_F(ChainTest, ProofJsonWithInconsistentReadableFieldsIsRejected) {
   nlohmann::json wrong_height = j;
   wrong_height["height"] = 2;
   EXPECT_FALSE(tx_proof_from_json(wrong_height).ok());
+  nlohmann::json wrong_chain = j;
+  wrong_chain["chain_id"] = "another-chain";
+  EXPECT_FALSE(tx_proof_from_json(wrong_chain).ok());
+  nlohmann::json wrong_proposer = j;
+  wrong_proposer["proposer"] = codec::to_hex(carol_.public_key);
+  EXPECT_FALSE(tx_proof_from_json(wrong_proposer).ok());
   nlohmann::json no_path = j;
   no_path.erase("path");
   EXPECT_FALSE(tx_proof_from_json(no_path).ok());

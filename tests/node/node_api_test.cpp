@@ -178,6 +178,18 @@ TEST_F(NodeApiTest, UnreachableNodeGivesAClearError) {
   EXPECT_NE(s.error().message.find(url_), std::string::npos);
 }
 
+TEST_F(NodeApiTest, SecondNodeOnTheSameDirectoryIsRefused) {
+  auto second = Node::open(paths_);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_NE(second.error().message.find("already running"), std::string::npos);
+}
+
+TEST_F(NodeApiTest, SecondServerCannotBindAPortInUse) {
+  ApiServer other(*node_);
+  EXPECT_FALSE(other.start("127.0.0.1", api_->port()).ok());
+}
+
 TEST_F(NodeApiTest, CommittedBlocksSurviveReopen) {
   NodeClient c(url_);
   for (uint64_t n = 1; n <= 5; ++n) {

@@ -42,6 +42,7 @@ struct NodePaths {
   std::filesystem::path operator_key() const { return dir / "operator.key"; }
   std::filesystem::path chain_db() const { return dir / "chain.db"; }
   std::filesystem::path blobs() const { return dir / "blobs"; }
+  std::filesystem::path lock() const { return dir / "LOCK"; }
   static NodePaths under(const std::filesystem::path& home) { return {home / "node"}; }
 };
 
@@ -67,10 +68,15 @@ struct TxOutcome {
   uint64_t height = 0;
   uint32_t index = 0;
   std::optional<Error> error;  // set when rejected
+  // True when these exact bytes were already known to the node (another caller submitted the
+  // same transaction: same sender, nonce and payload). The caller sent nothing new.
+  bool duplicate = false;
 };
 
 class Node {
  public:
+  // Takes an exclusive lock on the directory: a second node on the same directory fails with
+  // kFailedPrecondition instead of writing the same database.
   static Result<std::unique_ptr<Node>> open(const NodePaths& paths);
   ~Node();
   Node(const Node&) = delete;
@@ -116,6 +122,7 @@ class Node {
   std::map<crypto::Hash32, TxOutcome> outcomes_;  // pending or recently decided; bounded
   std::vector<crypto::Hash32> decided_order_;     // FIFO for trimming outcomes_
   std::atomic<bool> stopping_{false};
+  int lock_fd_ = -1;  // flock on <dir>/LOCK: one node process per node directory
   std::thread thread_;
 };
 
