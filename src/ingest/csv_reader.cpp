@@ -21,16 +21,8 @@ Error CsvReader::error_at(uint64_t line, const std::string& what) const {
 }
 
 Result<int> CsvReader::get() {
-  if (pos_ == len_) {
-    if (eof_) return -1;
-    DD_ASSIGN(size_t n, source_.read(buf_.data(), buf_.size()));
-    if (n == 0) {
-      eof_ = true;
-      return -1;
-    }
-    pos_ = 0;
-    len_ = n;
-  }
+  DD_ASSIGN(bool have, fill());
+  if (!have) return -1;
   return static_cast<unsigned char>(buf_[pos_++]);
 }
 

@@ -48,17 +48,22 @@ Error JsonArrayStream::error(const std::string& what) const {
                     file_name_ + " line " + std::to_string(line_) + ": " + what);
 }
 
-Result<int> JsonArrayStream::get() {
-  if (pos_ == len_) {
-    if (eof_) return -1;
-    DD_ASSIGN(size_t n, source_.read(buf_.data(), buf_.size()));
-    if (n == 0) {
-      eof_ = true;
-      return -1;
-    }
-    pos_ = 0;
-    len_ = n;
+Result<bool> JsonArrayStream::fill() {
+  if (pos_ < len_) return true;
+  if (eof_) return false;
+  DD_ASSIGN(size_t n, source_.read(buf_.data(), buf_.size()));
+  if (n == 0) {
+    eof_ = true;
+    return false;
   }
+  pos_ = 0;
+  len_ = n;
+  return true;
+}
+
+Result<int> JsonArrayStream::get() {
+  DD_ASSIGN(bool have, fill());
+  if (!have) return -1;
   int c = static_cast<unsigned char>(buf_[pos_++]);
   if (c == '\n') ++line_;
   return c;
@@ -147,20 +152,10 @@ Result<bool> JsonArrayStream::next(nlohmann::json* out) {
     if (depth == 0 && !in_string) {
       if (c == '}' || c == ']' || (c == '"' && item_.size() > 1)) break;
       // Scalars (numbers, literals) end at the next ',' / ']' / whitespace: peek.
-      if (pos_ < len_ || !eof_) {
-        if (pos_ == len_) {
-          DD_ASSIGN(size_t n, source_.read(buf_.data(), buf_.size()));
-          if (n == 0) {
-            eof_ = true;
-          } else {
-            pos_ = 0;
-            len_ = n;
-          }
-        }
-        if (pos_ < len_) {
-          char p = buf_[pos_];
-          scalar_end = (p == ',' || p == ']' || p == ' ' || p == '\n' || p == '\r' || p == '\t');
-        }
+      DD_ASSIGN(bool have, fill());
+      if (have) {
+        char p = buf_[pos_];
+        scalar_end = (p == ',' || p == ']' || p == ' ' || p == '\n' || p == '\r' || p == '\t');
       }
       if (scalar_end) break;
     }

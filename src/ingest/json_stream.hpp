@@ -28,6 +28,7 @@ class JsonArrayStream {
   std::string where() const;
 
  private:
+  Result<bool> fill();  // true if the buffer has a byte at pos_ (reads more when empty)
   Result<int> get();
   Result<int> skip_ws();
   Status open();
