@@ -4,8 +4,11 @@
 // not a census.
 #include "gazetteer.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cctype>
-#include <string>
+#include <optional>
+#include <string_view>
 #include <unordered_set>
 
 namespace datadao::privacy::internal {
@@ -605,18 +608,21 @@ constexpr const char* kStopWords[] = {
     "year",      "reddit",     "twitter",   "google",     "apple",
 };
 
-std::string lower_ascii(std::string_view w) {
-  std::string s(w);
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
+// Keys point at the string literals above; lookups lower-case into a stack buffer, so a lookup
+// allocates nothing (this runs once per capitalised word of every scrubbed text).
 struct Tables {
-  std::unordered_set<std::string> names, ambiguous, stop;
+  std::unordered_set<std::string_view> names, ambiguous, stop;
+  size_t longest = 0;
   Tables() {
-    for (const char* n : kGivenNames) names.insert(n);
-    for (const char* n : kAmbiguous) ambiguous.insert(n);
-    for (const char* n : kStopWords) stop.insert(n);
+    auto fill = [&](auto& set, const auto& list) {
+      for (const char* n : list) {
+        set.insert(n);
+        longest = std::max(longest, std::string_view(n).size());
+      }
+    };
+    fill(names, kGivenNames);
+    fill(ambiguous, kAmbiguous);
+    fill(stop, kStopWords);
   }
 };
 
@@ -625,16 +631,35 @@ const Tables& tables() {
   return t;
 }
 
+constexpr size_t kMaxWord = 64;
+
+// Lower-cased `word` in `buf`, or nullopt if it is longer than every table entry (so in none).
+std::optional<std::string_view> lower_ascii(std::string_view word, const Tables& t,
+                                            std::array<char, kMaxWord>& buf) {
+  if (word.size() > t.longest || word.size() > buf.size()) return std::nullopt;
+  for (size_t i = 0; i < word.size(); ++i) {
+    buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(word[i])));
+  }
+  return std::string_view(buf.data(), word.size());
+}
+
 }  // namespace
 
 GivenName classify_given_name(std::string_view word) {
   const Tables& t = tables();
-  std::string w = lower_ascii(word);
-  if (t.ambiguous.count(w)) return GivenName::kAmbiguous;
-  if (t.names.count(w)) return GivenName::kYes;
+  std::array<char, kMaxWord> buf;
+  std::optional<std::string_view> w = lower_ascii(word, t, buf);
+  if (!w) return GivenName::kNo;
+  if (t.ambiguous.count(*w)) return GivenName::kAmbiguous;
+  if (t.names.count(*w)) return GivenName::kYes;
   return GivenName::kNo;
 }
 
-bool is_stop_word(std::string_view word) { return tables().stop.count(lower_ascii(word)) > 0; }
+bool is_stop_word(std::string_view word) {
+  const Tables& t = tables();
+  std::array<char, kMaxWord> buf;
+  std::optional<std::string_view> w = lower_ascii(word, t, buf);
+  return w && t.stop.count(*w) > 0;
+}
 
 }  // namespace datadao::privacy::internal

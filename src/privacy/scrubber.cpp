@@ -1,15 +1,16 @@
 // PII detection (RE2 candidates + validation + overlap resolution) and redaction.
 #include <arpa/inet.h>
 #include <re2/re2.h>
-#include <re2/set.h>
 
 #include <algorithm>
 #include <cctype>
 #include <functional>
 #include <map>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
+#include "datadao/codec/codec.hpp"
 #include "datadao/privacy/pii.hpp"
 #include "gazetteer.hpp"
 
@@ -329,6 +330,374 @@ int specificity(PiiType t) {
   return 0;
 }
 
+// ---- Byte-level triggers -------------------------------------------------------------------
+// Every RE2 search costs a pass over the text and a fixed per-call price, and most texts hold
+// no PII. One pass over the bytes computes, for each pattern, a condition that every match the
+// pattern could contribute must satisfy (a phone number needs 7+ digits in one run of digits and
+// separators, an IBAN two letters then two digits, a URL "://" or "www.", ...). A pattern whose
+// condition fails is not run: its matches would all be rejected, so the spans are the same.
+// Conditions are deliberately loose where case folding could bite ((?i) lets 'k' match U+212A
+// and 's' match U+017F): any non-ASCII byte there counts as "may match".
+
+bool is_space(unsigned char c) {  // RE2's \s, plus \v to stay on the safe side
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+bool is_ascii_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+bool is_ascii_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+bool is_ascii_word(unsigned char c) { return is_ascii_alpha(c) || is_ascii_digit(c) || c == '_'; }
+// Characters a phone or card number can be written with: digits and [ .-()+].
+bool is_number_char(unsigned char c) {
+  return is_ascii_digit(c) || c == ' ' || c == '.' || c == '-' || c == '(' || c == ')' || c == '+';
+}
+
+struct Triggers {
+  bool at = false, bracket = false, digit = false, upper = false, dot = false;
+  bool plus_digit = false;        // "+1": international phone
+  size_t number_digits = 0;       // most digits in one run of number characters
+  size_t dotted_digits = 0;       // "d.d" occurrences: an IPv4 address has three
+  bool close_colons = false;      // two ':' at most 5 bytes apart: IPv6
+  bool iban_shape = false;        // letter (or non-ASCII) then two digits
+  bool url = false;               // "://" or "www."
+  bool url_bare = false;          // ".com/" or ".net/"
+  bool reddit_user = false;       // "u/"
+  bool dash_capital = false;      // signature: a dash then a capital
+  bool romance_street = false;    // a number then one of the French street words
+  bool street_word = false;       // Street, Ave, ... (US addresses)
+  bool calle_word = false;        // Calle, Via, ...
+  bool honorific = false;         // Mr, Dr, ...
+  bool intro = false;             // "my name is", "I'm", ... then whitespace and a capital
+  bool relation = false;          // "dad", "boss", ... then whitespace and a capital
+  bool line_end_capital = false;  // a capitalised token ends a line (signature, sign-off)
+};
+
+bool lower_equals(std::string_view text, size_t pos, std::string_view lower_word) {
+  if (pos + lower_word.size() > text.size()) return false;
+  for (size_t i = 0; i < lower_word.size(); ++i) {
+    if ((static_cast<unsigned char>(text[pos + i]) | 0x20) != lower_word[i]) return false;
+  }
+  return true;
+}
+
+// `word` is an ASCII capitalised word starting at an ASCII word boundary.
+void classify_boundary_word(std::string_view w, Triggers& t) {
+  static constexpr std::string_view kStreet[] = {
+      "Street",    "St",     "Avenue", "Ave",      "Road",  "Rd",      "Lane",  "Ln",
+      "Boulevard", "Blvd",   "Drive",  "Dr",       "Court", "Ct",      "Place", "Pl",
+      "Terrace",   "Ter",    "Way",    "Circle",   "Cir",   "Parkway", "Pkwy",  "Highway",
+      "Hwy",       "Square", "Sq",     "Crescent", "Close", "Grove",   "Row",   "Trail",
+      "Trl",       "Alley",  "Mews",   "Gardens",  "Walk",  "Loop",    "Plaza"};
+  static constexpr std::string_view kCalle[] = {"Calle", "Avenida", "Rua",   "Via",
+                                                "Viale", "Piazza",  "Corso", "Carrer"};
+  static constexpr std::string_view kHonorific[] = {"Mr", "Mrs",  "Ms",  "Miss", "Mx",
+                                                    "Dr", "Prof", "Sir", "Dame"};
+  auto any = [&](const auto& list) {
+    return std::find(std::begin(list), std::end(list), w) != std::end(list);
+  };
+  t.street_word = t.street_word || any(kStreet);
+  t.calle_word = t.calle_word || any(kCalle);
+  t.honorific = t.honorific || any(kHonorific);
+}
+
+// After the digit run ending at `i`: optional " bis"/"ter", optional ',', whitespace, then the
+// first letter of rue/avenue/boulevard/bd/place/chemin/allée/impasse/quai in either case.
+bool romance_after_number(std::string_view text, size_t i) {
+  const size_t n = text.size();
+  bool space = false;
+  while (i < n && is_space(static_cast<unsigned char>(text[i]))) ++i, space = true;
+  if (lower_equals(text, i, "bis") || lower_equals(text, i, "ter")) i += 3;
+  if (i < n && text[i] == ',') ++i;
+  while (i < n && is_space(static_cast<unsigned char>(text[i]))) ++i, space = true;
+  if (!space || i >= n) return false;
+  const auto c = static_cast<unsigned char>(text[i]);
+  return c >= 0x80 ||
+         std::string_view("rabpciq").find(static_cast<char>(c | 0x20)) != std::string_view::npos;
+}
+
+// A capital (ASCII, or any non-ASCII lead byte) follows whitespace at `i`: look at what precedes.
+void check_before_capital(std::string_view text, size_t i, Triggers& t) {
+  static const std::unordered_set<std::string_view> kRelation = {
+      "dad",      "father",   "mom",      "mum",       "mother",      "sister",      "brother",
+      "husband",  "wife",     "son",      "daughter",  "friend",      "boyfriend",   "girlfriend",
+      "bf",       "gf",       "partner",  "boss",      "coworker",    "worker",      "colleague",
+      "roommate", "flatmate", "neighbor", "neighbour", "landlord",    "landlady",    "cousin",
+      "aunt",     "uncle",    "grandma",  "grandpa",   "grandmother", "grandfather", "niece",
+      "nephew",   "ex",       "fiance",   "fiancee",   "teacher",     "doctor",      "manager",
+      "kid",      "stepdad",  "stepmom",  "mentor",    "tutor",       "therapist",   "classmate"};
+  static constexpr std::string_view kIntro[] = {"name is", "ame's",    "all me", "his is", "I'm",
+                                                "I am",    "I\u2019m", "t's me", "t's me,"};
+  size_t k = i;
+  while (k > 0 && is_space(static_cast<unsigned char>(text[k - 1]))) --k;
+  std::string_view before = text.substr(0, k);
+  if (!t.intro) {
+    for (std::string_view p : kIntro) {
+      if (before.ends_with(p)) t.intro = true;
+    }
+  }
+  if (!t.relation && k > 0) {
+    size_t w = k;
+    while (w > 0 && is_ascii_alpha(static_cast<unsigned char>(text[w - 1]))) --w;
+    // A non-ASCII letter next to the word may be a case-folded 's' or 'k' of a relation word.
+    if (w == k) {
+      if (static_cast<unsigned char>(text[k - 1]) >= 0x80) t.relation = true;
+    } else if (w > 0 && static_cast<unsigned char>(text[w - 1]) >= 0x80) {
+      t.relation = true;
+    } else if (k - w <= 12) {
+      char buf[12];
+      for (size_t j = w; j < k; ++j) {
+        buf[j - w] = static_cast<char>(static_cast<unsigned char>(text[j]) | 0x20);
+      }
+      if (kRelation.count(std::string_view(buf, k - w))) t.relation = true;
+    }
+  }
+}
+
+// Some line of `text` ends with a token that starts with a capital: walking back from a line end
+// over whitespace, an optional '.' or '!', whitespace, letters (any non-ASCII byte counts) and
+// hyphens reaches an ASCII capital or a non-ASCII byte.
+bool line_ends_with_capital(std::string_view text, size_t end) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  size_t k = end;
+  while (k > 0 && is_space(s[k - 1])) --k;
+  if (k > 0 && (s[k - 1] == '.' || s[k - 1] == '!')) --k;
+  while (k > 0 && is_space(s[k - 1])) --k;
+  size_t token_end = k;
+  while (k > 0 && (is_ascii_alpha(s[k - 1]) || s[k - 1] >= 0x80 || s[k - 1] == '-')) --k;
+  for (size_t j = k; j < token_end; ++j) {
+    if ((s[j] >= 'A' && s[j] <= 'Z') || s[j] >= 0x80) return true;
+  }
+  return false;
+}
+
+Triggers scan_triggers(std::string_view text) {
+  Triggers t;
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t run_digits = 0;  // digits in the current run of number characters
+  size_t last_colon = std::string_view::npos;
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char c = s[i];
+    if (is_number_char(c)) {
+      if (is_ascii_digit(c)) {
+        t.digit = true;
+        ++run_digits;
+        if (run_digits > t.number_digits) t.number_digits = run_digits;
+        if (i + 1 < n && is_ascii_digit(s[i + 1])) {
+          if (i > 0 && (is_ascii_alpha(s[i - 1]) || s[i - 1] >= 0x80)) t.iban_shape = true;
+        } else if (!t.romance_street && romance_after_number(text, i + 1)) {
+          t.romance_street = true;
+        }
+      } else if (c == '.') {
+        t.dot = true;
+        if (i > 0 && i + 1 < n && is_ascii_digit(s[i - 1]) && is_ascii_digit(s[i + 1])) {
+          ++t.dotted_digits;
+        }
+        if (i >= 3 && lower_equals(text, i - 3, "www")) t.url = true;
+      } else if (c == '+') {
+        if (i + 1 < n && is_ascii_digit(s[i + 1])) t.plus_digit = true;
+      } else if (c == '(') {
+        t.bracket = true;
+      } else if (c == '-') {
+        if (i == 0 || is_space(s[i - 1]) || s[i - 1] == ',' || s[i - 1] == '.' || s[i - 1] == '!' ||
+            s[i - 1] == '-') {
+          size_t j = i + 1;
+          if (j < n && (s[j] == '-' || is_space(s[j]))) ++j;
+          if (j < n && is_space(s[j])) ++j;
+          if (j < n && ((s[j] >= 'A' && s[j] <= 'Z') || s[j] >= 0x80)) t.dash_capital = true;
+        }
+      }
+      continue;
+    }
+    run_digits = 0;
+    if (c >= 'A' && c <= 'Z') {
+      t.upper = true;
+      if (i > 0 && is_space(s[i - 1])) check_before_capital(text, i, t);
+      if (i == 0 || !is_ascii_word(s[i - 1])) {
+        size_t e = i + 1;
+        while (e < n && is_ascii_alpha(s[e])) ++e;
+        classify_boundary_word(text.substr(i, e - i), t);
+        i = e - 1;
+      }
+      continue;
+    }
+    if (c >= 0x80) {
+      t.upper = true;  // may be a capital of another script
+      if (c >= 0xC0 && i > 0 && is_space(s[i - 1])) check_before_capital(text, i, t);
+      // En and em dashes (E2 80 93 / 94) start signatures like ASCII '-'.
+      if (c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && (s[i + 2] == 0x93 || s[i + 2] == 0x94)) {
+        size_t j = i + 3;
+        if (j < n && is_space(s[j])) ++j;
+        if (j < n && ((s[j] >= 'A' && s[j] <= 'Z') || s[j] >= 0x80)) t.dash_capital = true;
+      }
+      continue;
+    }
+    switch (c) {
+      case '@':
+        t.at = true;
+        break;
+      case '\n':
+        if (!t.line_end_capital) t.line_end_capital = line_ends_with_capital(text, i);
+        break;
+      case '[':
+      case '{':
+        t.bracket = true;
+        break;
+      case ':':
+        if (last_colon != std::string_view::npos && i - last_colon <= 5) t.close_colons = true;
+        last_colon = i;
+        if (i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/') t.url = true;
+        break;
+      case '/':
+        if (i > 0 && (s[i - 1] | 0x20) == 'u') t.reddit_user = true;
+        if (i >= 4 && (lower_equals(text, i - 4, ".com") || lower_equals(text, i - 4, ".net"))) {
+          t.url_bare = true;
+        }
+        break;
+      case '~':
+        if (i == 0 || is_space(s[i - 1]) || s[i - 1] == ',' || s[i - 1] == '.' || s[i - 1] == '!') {
+          size_t j = i + 1;
+          if (j < n && is_space(s[j])) ++j;
+          if (j < n && ((s[j] >= 'A' && s[j] <= 'Z') || s[j] >= 0x80)) t.dash_capital = true;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  if (!t.line_end_capital) t.line_end_capital = line_ends_with_capital(text, n);
+  return t;
+}
+
+// ---- Capitalised words without a regex -----------------------------------------------------
+// kCapitalisedWord is searched once per capitalised word of every text, which made it the most
+// expensive pattern. This scanner returns exactly its successive matches on valid UTF-8, using
+// RE2's own \p{L} and \p{Lu} (tabulated once per process for the BMP, asked of RE2 above it), so
+// the two cannot disagree on a character.
+
+struct LetterTable {
+  std::vector<uint8_t> bmp;  // bit 0: \p{L}, bit 1: \p{Lu}
+  RE2 letter{R"(\p{L})"}, upper{R"(\p{Lu})"};
+  LetterTable() : bmp(0x10000, 0) {
+    for (uint32_t cp = 0; cp < 0x10000; ++cp) {
+      if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+      if (cp < 0x80) {
+        bmp[cp] = is_ascii_alpha(static_cast<unsigned char>(cp)) ? 1 : 0;
+        if (cp >= 'A' && cp <= 'Z') bmp[cp] |= 2;
+        continue;
+      }
+      bmp[cp] = classify_slow(cp);
+    }
+  }
+  uint8_t classify_slow(uint32_t cp) const {
+    char buf[4];
+    size_t len = encode(cp, buf);
+    re2::StringPiece piece(buf, len);
+    uint8_t bits = 0;
+    if (RE2::FullMatch(piece, letter)) bits |= 1;
+    if (RE2::FullMatch(piece, upper)) bits |= 2;
+    return bits;
+  }
+  uint8_t classify(uint32_t cp) const { return cp < 0x10000 ? bmp[cp] : classify_slow(cp); }
+  static size_t encode(uint32_t cp, char* out) {
+    if (cp < 0x800) {
+      out[0] = static_cast<char>(0xC0 | (cp >> 6));
+      out[1] = static_cast<char>(0x80 | (cp & 0x3F));
+      return 2;
+    }
+    if (cp < 0x10000) {
+      out[0] = static_cast<char>(0xE0 | (cp >> 12));
+      out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out[2] = static_cast<char>(0x80 | (cp & 0x3F));
+      return 3;
+    }
+    out[0] = static_cast<char>(0xF0 | (cp >> 18));
+    out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 4;
+  }
+};
+
+const LetterTable& letters() {
+  static const LetterTable t;
+  return t;
+}
+
+// Decodes the code point at `i` of valid UTF-8; returns its length in bytes.
+size_t decode(const unsigned char* s, size_t i, uint32_t* cp) {
+  unsigned char c = s[i];
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  }
+  if (c < 0xE0) {
+    *cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu);
+    return 2;
+  }
+  if (c < 0xF0) {
+    *cp = ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+    return 3;
+  }
+  *cp = ((c & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6) |
+        (s[i + 3] & 0x3Fu);
+  return 4;
+}
+
+struct Span {
+  size_t b, e;
+};
+
+// Successive matches of kCapitalisedWord, \p{Lu}[\p{L}\-]*\p{L}, in valid UTF-8 `text`.
+void capitalised_words(std::string_view text, std::vector<Span>& out) {
+  const LetterTable& table = letters();
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    uint32_t cp;
+    const unsigned char c = s[i];
+    size_t len;
+    uint8_t bits;
+    if (c < 0x80) {
+      len = 1;
+      bits = table.bmp[c];
+    } else {
+      len = decode(s, i, &cp);
+      bits = table.classify(cp);
+    }
+    if ((bits & 2) == 0) {
+      i += len;
+      continue;
+    }
+    // Greedy over letters and hyphens, then back to the last letter.
+    size_t j = i + len, last_letter_end = 0;
+    while (j < n) {
+      const unsigned char d = s[j];
+      if (d == '-') {
+        ++j;
+        continue;
+      }
+      size_t l;
+      uint8_t b;
+      if (d < 0x80) {
+        l = 1;
+        b = table.bmp[d];
+      } else {
+        l = decode(s, j, &cp);
+        b = table.classify(cp);
+      }
+      if ((b & 1) == 0) break;
+      j += l;
+      last_letter_end = j;
+    }
+    if (last_letter_end == 0) {
+      i += len;  // no letter after the capital: no match here, try the next character
+      continue;
+    }
+    out.push_back(Span{i, last_letter_end});
+    i = last_letter_end;
+  }
+}
+
 }  // namespace
 
 struct Scrubber::Patterns {
@@ -357,117 +726,38 @@ struct Scrubber::Patterns {
   std::unique_ptr<RE2> name_relation = compile(kNameRelation);
   std::unique_ptr<RE2> capitalised = compile(kCapitalisedWord);
 
-  // One DFA pass over the text tells which patterns can match at all; the others are skipped.
-  // Without it every record pays one RE2 search per pattern even when it holds no PII.
-  std::vector<const RE2*> prefiltered;
-  std::unique_ptr<re2::RE2::Set> trigger;
-  Patterns();
-  // Which of `prefiltered` may match `text` (all true if the set could not decide).
-  std::vector<bool> possible(std::string_view text) const;
-  // for_each_match, skipped when the prefilter ruled `re` out.
-  void scan(const RE2& re, std::string_view text, const std::vector<bool>& may,
-            const std::function<void(const re2::StringPiece*)>& fn) const;
-
-  void candidates(std::string_view text, std::vector<PiiSpan>& out) const;
-  void names(std::string_view text, const std::vector<bool>& may, std::vector<PiiSpan>& out) const;
+  // `valid_utf8`: the text is known to be valid UTF-8 (scrub() sanitises first), so capitalised
+  // words can be found without a regex.
+  void candidates(std::string_view text, bool valid_utf8, std::vector<PiiSpan>& out) const;
+  void names(std::string_view text, const Triggers& t, bool valid_utf8,
+             std::vector<PiiSpan>& out) const;
 };
 
-Scrubber::Patterns::Patterns() {
-  const std::pair<const RE2*, const char*> all[] = {
-      {email.get(), kEmail},
-      {email_obfuscated.get(), kEmailObfuscated},
-      {phone_intl.get(), kPhoneIntl},
-      {phone_nanp.get(), kPhoneNanp},
-      {phone_national.get(), kPhoneNational},
-      {phone_context.get(), kPhoneContext},
-      {card.get(), kCard},
-      {iban.get(), kIban},
-      {ipv4.get(), kIpv4},
-      {ipv6.get(), kIpv6},
-      {url.get(), kUrl},
-      {url_bare.get(), kUrlBare},
-      {handle_at.get(), kHandleAt},
-      {handle_reddit.get(), kHandleReddit},
-      {address_us.get(), kAddressUs},
-      {address_german.get(), kAddressGerman},
-      {address_romance.get(), kAddressRomance},
-      {address_calle.get(), kAddressCalle},
-      {name_honorific.get(), kNameHonorific},
-      {name_intro.get(), kNameIntro},
-      {name_signature.get(), kNameSignature},
-      {name_signoff.get(), kNameSignoff},
-      {name_relation.get(), kNameRelation},
-  };
-  RE2::Options o;
-  o.set_log_errors(false);
-  o.set_max_mem(128 << 20);
-  trigger = std::make_unique<re2::RE2::Set>(o, RE2::UNANCHORED);
-  for (const auto& [re, pattern] : all) {
-    if (trigger->Add(pattern, nullptr) < 0) std::abort();  // built-in pattern: programming error
-    prefiltered.push_back(re);
-  }
-  if (!trigger->Compile()) trigger.reset();  // fall back to running every pattern
-}
-
-std::vector<bool> Scrubber::Patterns::possible(std::string_view text) const {
-  std::vector<bool> may(prefiltered.size(), trigger == nullptr);
-  if (!trigger) return may;
-  std::vector<int> hits;
-  re2::RE2::Set::ErrorInfo info{};
-  if (!trigger->Match(re2::StringPiece(text.data(), text.size()), &hits, &info) &&
-      info.kind != re2::RE2::Set::kNoError) {
-    return std::vector<bool>(prefiltered.size(), true);  // e.g. DFA out of memory
-  }
-  for (int h : hits) may[static_cast<size_t>(h)] = true;
-  return may;
-}
-
-void Scrubber::Patterns::scan(const RE2& re, std::string_view text, const std::vector<bool>& may,
-                              const std::function<void(const re2::StringPiece*)>& fn) const {
-  for (size_t i = 0; i < prefiltered.size(); ++i) {
-    if (prefiltered[i] == &re && !may[i]) return;
-  }
-  for_each_match(re, text, fn);
-}
-
-void Scrubber::Patterns::candidates(std::string_view text, std::vector<PiiSpan>& out) const {
-  const std::vector<bool> may = possible(text);
+void Scrubber::Patterns::candidates(std::string_view text, bool valid_utf8,
+                                    std::vector<PiiSpan>& out) const {
+  const Triggers t = scan_triggers(text);
   auto add = [&](PiiType t, size_t b, size_t e) {
     if (e > b) out.push_back(PiiSpan{t, b, e});
   };
   auto whole = [&](const RE2& re, PiiType t) {
-    scan(re, text, may, [&](const re2::StringPiece* g) {
+    for_each_match(re, text, [&](const re2::StringPiece* g) {
       add(t, offset_of(text, g[0]), offset_of(text, g[0]) + g[0].size());
     });
   };
-  // Cheap byte-class prefilters: most short records lack '@', digits or capitals, and a
-  // pattern that cannot match is not run (an RE2 search has a fixed per-call cost).
-  bool has_at = false, has_digit = false, has_upper = false, has_colon = false, has_dot = false,
-       has_slash = false, has_bracket = false;
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    has_at |= c == '@';
-    has_digit |= c >= '0' && c <= '9';
-    has_upper |= (c >= 'A' && c <= 'Z') || c >= 0x80;
-    has_colon |= c == ':';
-    has_dot |= c == '.';
-    has_slash |= c == '/';
-    has_bracket |= c == '[' || c == '(' || c == '{';
-  }
-  if (has_at) {
-    scan(*email, text, may, [&](const re2::StringPiece* g) {
+  if (t.at) {
+    for_each_match(*email, text, [&](const re2::StringPiece* g) {
       add(PiiType::kEmail, offset_of(text, g[1]), offset_of(text, g[1]) + g[1].size());
     });
   }
-  if (has_bracket) whole(*email_obfuscated, PiiType::kEmail);
+  if (t.bracket) whole(*email_obfuscated, PiiType::kEmail);
 
   // IBAN-shaped tokens (valid or not): their digit groups are not cards or phone numbers.
   struct Region {
     size_t b, e;
   };
   std::vector<Region> iban_shaped;
-  if (has_digit)
-    scan(*iban, text, may, [&](const re2::StringPiece* g) {
+  if (t.iban_shape)
+    for_each_match(*iban, text, [&](const re2::StringPiece* g) {
       std::string_view s(g[1].data(), g[1].size());
       iban_shaped.push_back(Region{offset_of(text, g[1]), offset_of(text, g[1]) + s.size()});
       size_t len = longest_valid_prefix(s, " ", iban_valid);
@@ -482,8 +772,9 @@ void Scrubber::Patterns::candidates(std::string_view text, std::vector<PiiSpan>&
 
   // Phones: digit count 8..15 (E.164 allows up to 15), 9..13 for national formats.
   auto phone = [&](const RE2& re, size_t min_digits, size_t max_digits) {
-    if (!has_digit) return;
-    scan(re, text, may, [&](const re2::StringPiece* g) {
+    // Every digit of a candidate lies in one run of number characters.
+    if (t.number_digits < min_digits) return;
+    for_each_match(re, text, [&](const re2::StringPiece* g) {
       std::string_view s(g[1].data(), g[1].size());
       if (looks_like_date(s)) return;
       size_t len = longest_valid_prefix(s, " .-()", [&](std::string_view p) {
@@ -504,13 +795,13 @@ void Scrubber::Patterns::candidates(std::string_view text, std::vector<PiiSpan>&
       }
     });
   };
-  phone(*phone_intl, 8, 15);
+  if (t.plus_digit) phone(*phone_intl, 8, 15);
   phone(*phone_nanp, 10, 11);
   phone(*phone_national, 9, 13);
   phone(*phone_context, 7, 15);
 
-  if (has_digit)
-    scan(*card, text, may, [&](const re2::StringPiece* g) {
+  if (t.number_digits >= 13)
+    for_each_match(*card, text, [&](const re2::StringPiece* g) {
       std::string_view s(g[1].data(), g[1].size());
       size_t len = longest_valid_prefix(
           s, " -", [](std::string_view p) { return card_grouping_plausible(p) && luhn_valid(p); });
@@ -518,8 +809,8 @@ void Scrubber::Patterns::candidates(std::string_view text, std::vector<PiiSpan>&
       if (len && !inside_iban_shape(b, b + len)) add(PiiType::kCreditCard, b, b + len);
     });
 
-  if (has_digit && has_dot)
-    scan(*ipv4, text, may, [&](const re2::StringPiece* g) {
+  if (t.dotted_digits >= 3)
+    for_each_match(*ipv4, text, [&](const re2::StringPiece* g) {
       std::string_view s(g[1].data(), g[1].size());
       size_t b = offset_of(text, g[1]), e = b + s.size();
       if (!valid_ipv4(s)) return;
@@ -530,8 +821,8 @@ void Scrubber::Patterns::candidates(std::string_view text, std::vector<PiiSpan>&
         return;
       add(PiiType::kIpAddress, b, e);
     });
-  if (has_colon)
-    scan(*ipv6, text, may, [&](const re2::StringPiece* g) {
+  if (t.close_colons)
+    for_each_match(*ipv6, text, [&](const re2::StringPiece* g) {
       std::string_view s(g[1].data(), g[1].size());
       size_t b = offset_of(text, g[1]), e = b + s.size();
       if (e < text.size() && is_word_byte(text[e])) return;
@@ -539,7 +830,7 @@ void Scrubber::Patterns::candidates(std::string_view text, std::vector<PiiSpan>&
     });
 
   auto url_pattern = [&](const RE2& re) {
-    scan(re, text, may, [&](const re2::StringPiece* g) {
+    for_each_match(re, text, [&](const re2::StringPiece* g) {
       std::string_view s(g[1].data(), g[1].size());
       size_t len = trim_url(s);
       if (len && personal_url(s.substr(0, len))) {
@@ -547,13 +838,13 @@ void Scrubber::Patterns::candidates(std::string_view text, std::vector<PiiSpan>&
       }
     });
   };
-  if (has_colon || has_dot) url_pattern(*url);
-  if (has_slash) url_pattern(*url_bare);
+  if (t.url) url_pattern(*url);
+  if (t.url_bare) url_pattern(*url_bare);
 
   for (const RE2* re :
-       {has_at ? handle_at.get() : nullptr, has_slash ? handle_reddit.get() : nullptr}) {
+       {t.at ? handle_at.get() : nullptr, t.reddit_user ? handle_reddit.get() : nullptr}) {
     if (re == nullptr) continue;
-    scan(*re, text, may, [&](const re2::StringPiece* g) {
+    for_each_match(*re, text, [&](const re2::StringPiece* g) {
       size_t b = offset_of(text, g[1]), e = b + g[1].size();
       // "@example.com" is a domain fragment, not a handle.
       if (e + 1 < text.size() && text[e] == '.' &&
@@ -563,18 +854,22 @@ void Scrubber::Patterns::candidates(std::string_view text, std::vector<PiiSpan>&
     });
   }
 
-  for (const RE2* re :
-       {address_us.get(), address_german.get(), address_romance.get(), address_calle.get()}) {
-    if (!has_digit) break;
-    scan(*re, text, may, [&](const re2::StringPiece* g) {
+  // Street addresses: a number and a street word; the German form is checked on the
+  // capitalised words in names().
+  const RE2* addresses[] = {t.digit && t.street_word ? address_us.get() : nullptr,
+                            t.romance_street ? address_romance.get() : nullptr,
+                            t.digit && t.calle_word ? address_calle.get() : nullptr};
+  for (const RE2* re : addresses) {
+    if (re == nullptr) continue;
+    for_each_match(*re, text, [&](const re2::StringPiece* g) {
       add(PiiType::kStreetAddress, offset_of(text, g[1]), offset_of(text, g[1]) + g[1].size());
     });
   }
 
-  if (has_upper) names(text, may, out);
+  if (t.upper) names(text, t, valid_utf8, out);
 }
 
-void Scrubber::Patterns::names(std::string_view text, const std::vector<bool>& may,
+void Scrubber::Patterns::names(std::string_view text, const Triggers& t, bool valid_utf8,
                                std::vector<PiiSpan>& out) const {
   auto add = [&](size_t b, size_t e) {
     if (e > b) out.push_back(PiiSpan{PiiType::kPersonName, b, e});
@@ -592,33 +887,61 @@ void Scrubber::Patterns::names(std::string_view text, const std::vector<bool>& m
     }
     add(b, b + len);
   };
-  scan(*name_honorific, text, may, [&](const re2::StringPiece* g) {
-    add_words(std::string_view(g[1].data(), g[1].size()), offset_of(text, g[1]), false);
-  });
-  scan(*name_intro, text, may, [&](const re2::StringPiece* g) {
-    std::string_view trigger(g[1].data(), g[1].size());
-    // "I'm Canadian", "This is Reddit": only a known given name counts after these.
-    bool weak = trigger == "I'm" || trigger == "I am" || trigger == "I’m" || trigger == "This is" ||
-                trigger == "this is";
-    add_words(std::string_view(g[2].data(), g[2].size()), offset_of(text, g[2]), weak);
-  });
-  for (const RE2* re : {name_signature.get(), name_signoff.get(), name_relation.get()}) {
-    scan(*re, text, may, [&](const re2::StringPiece* g) {
+  if (t.honorific) {
+    for_each_match(*name_honorific, text, [&](const re2::StringPiece* g) {
+      add_words(std::string_view(g[1].data(), g[1].size()), offset_of(text, g[1]), false);
+    });
+  }
+  if (t.intro)
+    for_each_match(*name_intro, text, [&](const re2::StringPiece* g) {
+      std::string_view trigger(g[1].data(), g[1].size());
+      // "I'm Canadian", "This is Reddit": only a known given name counts after these.
+      bool weak = trigger == "I'm" || trigger == "I am" || trigger == "I’m" ||
+                  trigger == "This is" || trigger == "this is";
+      add_words(std::string_view(g[2].data(), g[2].size()), offset_of(text, g[2]), weak);
+    });
+  const RE2* word_rules[] = {t.dash_capital && t.line_end_capital ? name_signature.get() : nullptr,
+                             t.line_end_capital ? name_signoff.get() : nullptr,
+                             t.relation ? name_relation.get() : nullptr};
+  for (const RE2* re : word_rules) {
+    if (re == nullptr) continue;
+    for_each_match(*re, text, [&](const re2::StringPiece* g) {
       add_words(std::string_view(g[1].data(), g[1].size()), offset_of(text, g[1]), false);
     });
   }
 
   // Gazetteer: a known given name, optionally followed by capitalised surname(s).
-  struct Word {
-    size_t b, e;
-  };
+  using Word = Span;
+  std::vector<Word> all_words;
+  if (valid_utf8) {
+    capitalised_words(text, all_words);
+  } else {
+    for_each_match(*capitalised, text, [&](const re2::StringPiece* g) {
+      all_words.push_back(Word{offset_of(text, g[1]), offset_of(text, g[1]) + g[1].size()});
+    });
+  }
+  // German street names end a capitalised word ("Hauptstraße 5").
+  bool german = false;
+  for (const Word& w : all_words) {
+    std::string_view s = text.substr(w.b, w.e - w.b);
+    for (std::string_view suffix :
+         {"straße", "strasse", "str", "weg", "gasse", "platz", "allee", "damm"}) {
+      german = german || s.ends_with(suffix);
+    }
+  }
+  if (t.digit && (german || !valid_utf8)) {
+    for_each_match(*address_german, text, [&](const re2::StringPiece* g) {
+      out.push_back(PiiSpan{PiiType::kStreetAddress, offset_of(text, g[1]),
+                            offset_of(text, g[1]) + g[1].size()});
+    });
+  }
+  // Only whole words: not preceded by a letter/digit (RE2's \b is ASCII-only).
   std::vector<Word> words;
-  scan(*capitalised, text, may, [&](const re2::StringPiece* g) {
-    size_t b = offset_of(text, g[1]);
-    // Only whole words: not preceded by a letter/digit (RE2's \b is ASCII-only).
-    if (b > 0 && is_word_byte(text[b - 1])) return;
-    words.push_back(Word{b, b + g[1].size()});
-  });
+  words.reserve(all_words.size());
+  for (const Word& w : all_words) {
+    if (w.b > 0 && is_word_byte(text[w.b - 1])) continue;
+    words.push_back(w);
+  }
   auto adjacent = [&](const Word& a, const Word& b) {
     if (b.b <= a.e) return false;
     std::string_view gap = text.substr(a.e, b.b - a.e);
@@ -649,7 +972,7 @@ Scrubber& Scrubber::operator=(Scrubber&&) noexcept = default;
 
 std::vector<PiiSpan> Scrubber::detect(std::string_view text) const {
   std::vector<PiiSpan> candidates;
-  patterns_->candidates(text, candidates);
+  patterns_->candidates(text, codec::is_valid_utf8(text), candidates);
   // Longest first, then most specific, then leftmost; accept those not overlapping an
   // accepted span.
   std::sort(candidates.begin(), candidates.end(), [](const PiiSpan& a, const PiiSpan& b) {
