@@ -19,6 +19,14 @@ std::string trim(std::string_view s) {
 }
 
 std::string casefold(const std::string& s) {
+  // ASCII folds to its lower case and nothing else applies: skip utf8proc (most handles).
+  bool ascii = true;
+  for (char c : s) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  if (ascii) {
+    std::string r = s;
+    for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return r;
+  }
   utf8proc_uint8_t* out = nullptr;
   utf8proc_ssize_t n = utf8proc_map(
       reinterpret_cast<const utf8proc_uint8_t*>(s.data()), static_cast<utf8proc_ssize_t>(s.size()),

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -378,24 +379,34 @@ bool lower_equals(std::string_view text, size_t pos, std::string_view lower_word
   return true;
 }
 
-// `word` is an ASCII capitalised word starting at an ASCII word boundary.
+// `w` is an ASCII capitalised word starting at an ASCII word boundary.
 void classify_boundary_word(std::string_view w, Triggers& t) {
-  static constexpr std::string_view kStreet[] = {
-      "Street",    "St",     "Avenue", "Ave",      "Road",  "Rd",      "Lane",  "Ln",
-      "Boulevard", "Blvd",   "Drive",  "Dr",       "Court", "Ct",      "Place", "Pl",
-      "Terrace",   "Ter",    "Way",    "Circle",   "Cir",   "Parkway", "Pkwy",  "Highway",
-      "Hwy",       "Square", "Sq",     "Crescent", "Close", "Grove",   "Row",   "Trail",
-      "Trl",       "Alley",  "Mews",   "Gardens",  "Walk",  "Loop",    "Plaza"};
-  static constexpr std::string_view kCalle[] = {"Calle", "Avenida", "Rua",   "Via",
-                                                "Viale", "Piazza",  "Corso", "Carrer"};
-  static constexpr std::string_view kHonorific[] = {"Mr", "Mrs",  "Ms",  "Miss", "Mx",
-                                                    "Dr", "Prof", "Sir", "Dame"};
-  auto any = [&](const auto& list) {
-    return std::find(std::begin(list), std::end(list), w) != std::end(list);
-  };
-  t.street_word = t.street_word || any(kStreet);
-  t.calle_word = t.calle_word || any(kCalle);
-  t.honorific = t.honorific || any(kHonorific);
+  enum : uint8_t { kStreet = 1, kCalle = 2, kHonorific = 4 };
+  static const std::unordered_map<std::string_view, uint8_t> kWords = [] {
+    std::unordered_map<std::string_view, uint8_t> m;
+    for (std::string_view s :
+         {"Street",    "St",     "Avenue", "Ave",      "Road",  "Rd",      "Lane",  "Ln",
+          "Boulevard", "Blvd",   "Drive",  "Dr",       "Court", "Ct",      "Place", "Pl",
+          "Terrace",   "Ter",    "Way",    "Circle",   "Cir",   "Parkway", "Pkwy",  "Highway",
+          "Hwy",       "Square", "Sq",     "Crescent", "Close", "Grove",   "Row",   "Trail",
+          "Trl",       "Alley",  "Mews",   "Gardens",  "Walk",  "Loop",    "Plaza"}) {
+      m[s] |= kStreet;
+    }
+    for (std::string_view s :
+         {"Calle", "Avenida", "Rua", "Via", "Viale", "Piazza", "Corso", "Carrer"}) {
+      m[s] |= kCalle;
+    }
+    for (std::string_view s : {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Sir", "Dame"}) {
+      m[s] |= kHonorific;
+    }
+    return m;
+  }();
+  if (w.size() > 9) return;  // longer than every word above
+  auto it = kWords.find(w);
+  if (it == kWords.end()) return;
+  t.street_word = t.street_word || (it->second & kStreet);
+  t.calle_word = t.calle_word || (it->second & kCalle);
+  t.honorific = t.honorific || (it->second & kHonorific);
 }
 
 // After the digit run ending at `i`: optional " bis"/"ter", optional ',', whitespace, then the
@@ -970,11 +981,11 @@ Scrubber::~Scrubber() = default;
 Scrubber::Scrubber(Scrubber&&) noexcept = default;
 Scrubber& Scrubber::operator=(Scrubber&&) noexcept = default;
 
-std::vector<PiiSpan> Scrubber::detect(std::string_view text) const {
-  std::vector<PiiSpan> candidates;
-  patterns_->candidates(text, codec::is_valid_utf8(text), candidates);
-  // Longest first, then most specific, then leftmost; accept those not overlapping an
-  // accepted span.
+namespace {
+// Longest first, then most specific, then leftmost; accept those not overlapping an accepted
+// span.
+std::vector<PiiSpan> resolve(std::vector<PiiSpan> candidates) {
+  if (candidates.empty()) return candidates;
   std::sort(candidates.begin(), candidates.end(), [](const PiiSpan& a, const PiiSpan& b) {
     size_t la = a.end - a.begin, lb = b.end - b.begin;
     if (la != lb) return la > lb;
@@ -994,6 +1005,13 @@ std::vector<PiiSpan> Scrubber::detect(std::string_view text) const {
   for (const auto& [begin, span] : accepted) out.push_back(span);
   return out;
 }
+}  // namespace
+
+std::vector<PiiSpan> Scrubber::detect(std::string_view text) const {
+  std::vector<PiiSpan> candidates;
+  patterns_->candidates(text, codec::is_valid_utf8(text), candidates);
+  return resolve(std::move(candidates));
+}
 
 std::string Scrubber::pseudonymise(std::string_view kind, std::string_view identity) const {
   if (!options_.pseudonym_key) return "[USER]";
@@ -1001,9 +1019,17 @@ std::string Scrubber::pseudonymise(std::string_view kind, std::string_view ident
 }
 
 std::string Scrubber::scrub(std::string_view raw) const {
-  std::string clean = sanitise_utf8(raw);
-  std::string_view text = clean;
-  std::vector<PiiSpan> spans = detect(text);
+  // Almost every text is valid UTF-8: check once and copy only when there is something to fix.
+  std::string clean;
+  std::string_view text = raw;
+  if (!codec::is_valid_utf8(raw)) {
+    clean = sanitise_utf8(raw);
+    text = clean;
+  }
+  std::vector<PiiSpan> candidates;
+  patterns_->candidates(text, /*valid_utf8=*/true, candidates);
+  std::vector<PiiSpan> spans = resolve(std::move(candidates));
+  if (spans.empty()) return std::string(text);
   std::string out;
   out.reserve(text.size());
   size_t pos = 0;
