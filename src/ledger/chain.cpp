@@ -390,6 +390,7 @@ Result<ProducedBlock> Chain::produce_block(const std::vector<Transaction>& candi
     return out;
   }
 
+  state_.end_block(ctx);
   std::vector<StateEntry> entries = state_.commit_block();
   BlockHeader h;
   h.chain_id = state_.chain_id();
@@ -461,6 +462,7 @@ Status Chain::apply_block(const Block& block) {
       return s.error().with_context(what + ": tx " + std::to_string(i));
     }
   }
+  state_.end_block(ctx);
   std::vector<StateEntry> entries = state_.commit_block();
   if (state_.state_hash() != h.state_hash) {
     Hash32 got = state_.state_hash();

@@ -5,10 +5,8 @@ namespace datadao::ledger {
 const TxTypeInfo* find_tx_type(TxType type) {
   // One line per type.
   static const TxTypeInfo* const kTypes[] = {
-      &kTransferInfo,
-      &kRegisterFileInfo,
-      &kGrantAccessInfo,
-      &kRevokeAccessInfo,
+      &kTransferInfo,   &kRegisterFileInfo, &kGrantAccessInfo, &kRevokeAccessInfo, &kCreatePoolInfo,
+      &kContributeInfo, &kAttestInfo,       &kProposeInfo,     &kVoteInfo,
   };
   for (const TxTypeInfo* info : kTypes) {
     if (info->type == type) return info;

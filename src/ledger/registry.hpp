@@ -36,5 +36,10 @@ extern const TxTypeInfo kTransferInfo;
 extern const TxTypeInfo kRegisterFileInfo;
 extern const TxTypeInfo kGrantAccessInfo;
 extern const TxTypeInfo kRevokeAccessInfo;
+extern const TxTypeInfo kCreatePoolInfo;
+extern const TxTypeInfo kContributeInfo;
+extern const TxTypeInfo kAttestInfo;
+extern const TxTypeInfo kProposeInfo;
+extern const TxTypeInfo kVoteInfo;
 
 }  // namespace datadao::ledger

@@ -9,6 +9,7 @@
 
 #include "datadao/codec/codec.hpp"
 #include "datadao/ledger/lthash.hpp"
+#include "pool_state.hpp"
 #include "registry.hpp"
 #include "state_mutator.hpp"
 
@@ -138,6 +139,7 @@ struct State::Impl {
   std::map<GrantKey, Grant> grants;
   std::unordered_map<AccountId, std::set<uint64_t>, IdHash> grants_to;
   uint64_t next_file_id = 1;
+  std::map<Bytes, Bytes> kv;  // pool records (tags 0x10..0x1f), ordered for prefix scans
 
   LtHash16 acc;   // over the committed entries
   Hash32 hash{};  // digest of acc + chain id
@@ -147,14 +149,19 @@ struct State::Impl {
   std::map<uint64_t, std::optional<FileRecord>> block_files;
   std::map<GrantKey, std::optional<Grant>> block_grants;
   std::optional<uint64_t> block_next_file_id;
+  std::map<Bytes, std::optional<Bytes>> block_kv;
 
   // Transaction journal: previous values, undone in reverse if the transaction fails.
   struct NextFileIdUndo {
     uint64_t value;
   };
+  struct KvUndo {
+    Bytes key;
+    std::optional<Bytes> value;
+  };
   using Undo = std::variant<std::pair<AccountId, std::optional<Account>>,
                             std::pair<uint64_t, std::optional<FileRecord>>,
-                            std::pair<GrantKey, std::optional<Grant>>, NextFileIdUndo>;
+                            std::pair<GrantKey, std::optional<Grant>>, NextFileIdUndo, KvUndo>;
   std::vector<Undo> tx_undo;
 
   std::optional<Account> get_account(const AccountId& id) const {
@@ -211,6 +218,19 @@ struct State::Impl {
     }
   }
 
+  std::optional<Bytes> get_kv(const Bytes& key) const {
+    auto it = kv.find(key);
+    if (it == kv.end()) return std::nullopt;
+    return it->second;
+  }
+  void set_kv(const Bytes& key, const std::optional<Bytes>& value) {
+    if (value) {
+      kv.insert_or_assign(key, *value);
+    } else {
+      kv.erase(key);
+    }
+  }
+
   void undo_tx() {
     for (auto it = tx_undo.rbegin(); it != tx_undo.rend(); ++it) {
       std::visit(
@@ -218,6 +238,8 @@ struct State::Impl {
             using U = std::decay_t<decltype(u)>;
             if constexpr (std::is_same_v<U, NextFileIdUndo>) {
               next_file_id = u.value;
+            } else if constexpr (std::is_same_v<U, KvUndo>) {
+              set_kv(u.key, u.value);
             } else if constexpr (std::is_same_v<U, std::pair<AccountId, std::optional<Account>>>) {
               set_account(u.first, u.second);
             } else if constexpr (std::is_same_v<U,
@@ -248,6 +270,7 @@ struct State::Impl {
     for (const auto& [id, file] : files) f(file_key(id), file_value(file));
     for (const auto& [k, g] : grants) f(grant_key(k), grant_value(g));
     f(meta_key(), meta_value(next_file_id));
+    for (const auto& [k, v] : kv) f(k, v);
   }
 };
 
@@ -317,6 +340,14 @@ void StateMutator::put_grant(const Grant& grant) {
   s.tx_undo.emplace_back(std::pair{k, prev});
   s.block_grants.try_emplace(k, prev);
   s.set_grant(k, grant);
+}
+
+void StateMutator::put_entry(const Bytes& key, std::optional<Bytes> value) {
+  State::Impl& s = *state_.impl_;
+  std::optional<Bytes> prev = s.get_kv(key);
+  s.block_kv.try_emplace(key, prev);
+  s.tx_undo.emplace_back(State::Impl::KvUndo{key, std::move(prev)});
+  s.set_kv(key, value);
 }
 
 }  // namespace detail
@@ -494,7 +525,12 @@ Result<State> State::from_entries(std::string chain_id, const std::vector<StateE
         break;
       }
       default:
-        return corrupt(key, "unknown tag " + std::to_string(key[0]));
+        if (!detail::is_pool_tag(key[0])) {
+          return corrupt(key, "unknown tag " + std::to_string(key[0]));
+        }
+        DD_TRY(as_corruption(detail::validate_pool_entry(crypto::as_bytes(key), value)));
+        if (!impl->kv.emplace(key, *e.value).second) return corrupt(key, "duplicate key");
+        break;
     }
     impl->acc.add(crypto::as_bytes(key), value);
   }
@@ -607,6 +643,12 @@ std::vector<StateEntry> State::commit_block() {
   if (s.block_next_file_id && *s.block_next_file_id != s.next_file_id) {
     fold(meta_key(), meta_value(*s.block_next_file_id), meta_value(s.next_file_id));
   }
+  for (const auto& [k, before] : s.block_kv) {
+    auto now = s.get_kv(k);
+    if (now == before) continue;
+    fold(k, before, std::move(now));
+  }
+  s.block_kv.clear();
   s.block_accounts.clear();
   s.block_files.clear();
   s.block_grants.clear();
@@ -624,6 +666,8 @@ void State::rollback_block() {
   for (const auto& [id, before] : s.block_files) s.set_file(id, before);
   for (const auto& [k, before] : s.block_grants) s.set_grant(k, before);
   if (s.block_next_file_id) s.next_file_id = *s.block_next_file_id;
+  for (const auto& [k, before] : s.block_kv) s.set_kv(k, before);
+  s.block_kv.clear();
   s.block_accounts.clear();
   s.block_files.clear();
   s.block_grants.clear();
@@ -637,7 +681,8 @@ const std::string& State::chain_id() const { return impl_->chain_id; }
 
 std::vector<StateEntry> State::entries() const {
   std::vector<StateEntry> out;
-  out.reserve(impl_->accounts.size() + impl_->files.size() + impl_->grants.size() + 1);
+  out.reserve(impl_->accounts.size() + impl_->files.size() + impl_->grants.size() + 1 +
+              impl_->kv.size());
   impl_->for_each_entry([&](Bytes k, Bytes v) {
     out.push_back(StateEntry{std::move(k), std::move(v)});
   });
@@ -686,5 +731,24 @@ bool State::grant_active(const Grant& grant, uint64_t now) const {
 size_t State::account_count() const { return impl_->accounts.size(); }
 
 uint64_t State::next_file_id() const { return impl_->next_file_id; }
+
+std::optional<Bytes> State::entry(ByteView key) const {
+  auto it = impl_->kv.find(Bytes(key.begin(), key.end()));
+  if (it == impl_->kv.end()) return std::nullopt;
+  return it->second;
+}
+
+void State::scan(ByteView prefix,
+                 const std::function<bool(const Bytes& key, const Bytes& value)>& fn,
+                 ByteView start_after) const {
+  const auto& kv = impl_->kv;
+  auto it = start_after.empty() ? kv.lower_bound(Bytes(prefix.begin(), prefix.end()))
+                                : kv.upper_bound(Bytes(start_after.begin(), start_after.end()));
+  for (; it != kv.end(); ++it) {
+    const Bytes& k = it->first;
+    if (k.size() < prefix.size() || !std::equal(prefix.begin(), prefix.end(), k.begin())) break;
+    if (!fn(k, it->second)) break;
+  }
+}
 
 }  // namespace datadao::ledger

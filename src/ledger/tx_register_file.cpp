@@ -25,15 +25,15 @@ Result<RegisterFile> decode_payload(ByteView bytes, std::type_identity<RegisterF
   return p;
 }
 
-namespace {
-
-bool valid_source(const std::string& s) {
+bool is_valid_source(std::string_view s) {
   if (s.empty() || s.size() > kMaxSourceBytes) return false;
   for (char c : s) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
   }
   return true;
 }
+
+namespace {
 
 Status check(ByteView payload) {
   DD_TRY(decode_payload(payload, std::type_identity<RegisterFile>{}));
@@ -44,7 +44,7 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   DD_ASSIGN(RegisterFile p, payload_as<RegisterFile>(tx));
   if (p.size == 0)
     return make_error(ErrorCode::kInvalidArgument, "register_file: size must be > 0");
-  if (!valid_source(p.source)) {
+  if (!is_valid_source(p.source)) {
     return make_error(ErrorCode::kInvalidArgument,
                       "register_file: source must match [a-z0-9_-]{1,32}");
   }

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 
 #include "datadao/common/result.hpp"
 #include "datadao/crypto/crypto.hpp"
+#include "datadao/ledger/pools.hpp"
 #include "datadao/ledger/transaction.hpp"
 
 namespace datadao::ledger {
@@ -73,6 +75,7 @@ Result<Genesis> decode_genesis(ByteView bytes);
 //   0x02 | file id u64 big-endian             -> FileRecord
 //   0x03 | file id u64 big-endian | grantee   -> Grant
 //   0x04 | "next_file_id"                     -> u64
+//   0x10..0x1f                                -> pool records (src/ledger/pool_state.hpp)
 struct StateEntry {
   Bytes key;
   std::optional<Bytes> value;  // nullopt = deleted
@@ -104,6 +107,9 @@ class State {
   // each key once with its final value, for persistence. Entries changed and changed back are
   // not returned.
   std::vector<StateEntry> commit_block();
+  // Block-end rules that depend on height alone (tallying proposals whose deadline is reached).
+  // Chain calls it after the block's last transaction and before commit_block(); deterministic.
+  void end_block(const BlockContext& ctx);
   // Discards every change since the last commit_block (used if persisting the block fails).
   void rollback_block();
   // Hash of the state as of the last commit_block: a function of the state only, not history.
@@ -123,6 +129,29 @@ class State {
   bool grant_active(const Grant& grant, uint64_t now) const;  // not revoked, not expired
   size_t account_count() const;
   uint64_t next_file_id() const;
+
+  // Pools (pools.hpp). Lists are in id order; `after` and `limit` page through long ones.
+  std::optional<Pool> pool(uint64_t id) const;
+  std::optional<Pool> pool_by_name(std::string_view name) const;
+  std::vector<Pool> pools() const;
+  std::optional<Contribution> contribution(uint64_t id) const;
+  // Contributions to a pool with id > after, at most `limit`; pending_only: not yet attested.
+  std::vector<Contribution> pool_contributions(uint64_t pool_id, uint64_t after, size_t limit,
+                                               bool pending_only) const;
+  std::vector<Contribution> contributions_by(const AccountId& contributor) const;
+  uint64_t pool_tokens(uint64_t pool_id, const AccountId& holder) const;
+  std::optional<AccountId> handle_owner(uint64_t pool_id, const crypto::Hash32& handle_tag) const;
+  std::optional<Proposal> proposal(uint64_t pool_id, uint64_t proposal_id) const;
+  std::vector<Proposal> proposals(uint64_t pool_id) const;
+  std::optional<VoteRecord> vote(uint64_t pool_id, uint64_t proposal_id,
+                                 const AccountId& voter) const;
+
+  // Raw entries of the generic key/value part of state (tags 0x10..0x1f), uncommitted changes
+  // included. scan() calls fn for each key starting with prefix, in key order, until fn
+  // returns false.
+  std::optional<Bytes> entry(ByteView key) const;
+  void scan(ByteView prefix, const std::function<bool(const Bytes& key, const Bytes& value)>& fn,
+            ByteView start_after = {}) const;
 
  private:
   friend class detail::StateMutator;

@@ -20,6 +20,7 @@
 
 #include "datadao/common/result.hpp"
 #include "datadao/crypto/crypto.hpp"
+#include "datadao/ledger/pools.hpp"
 
 namespace datadao::ledger {
 
@@ -37,7 +38,12 @@ enum class TxType : uint16_t {
   kTransfer = 1,
   kRegisterFile = 2,
   kGrantAccess = 3,
-  kRevokeAccess = 4
+  kRevokeAccess = 4,
+  kCreatePool = 5,
+  kContribute = 6,
+  kAttest = 7,
+  kPropose = 8,
+  kVote = 9,
 };
 
 struct Transaction {
@@ -83,6 +89,7 @@ struct Transfer {
 // Registers an encrypted blob owned by the sender. The state assigns the file id.
 inline constexpr size_t kMaxSourceBytes = 32;  // [a-z0-9_-]{1,32}
 inline constexpr size_t kMaxLocatorBytes = 512;
+bool is_valid_source(std::string_view source);  // [a-z0-9_-]{1,32}
 struct RegisterFile {
   Hash32 blob_hash{};
   uint64_t size = 0;
@@ -111,21 +118,98 @@ struct RevokeAccess {
   bool operator==(const RevokeAccess&) const = default;
 };
 
+// ---- Pools (data DAOs; state records and rules in pools.hpp) ---------------------------------
+
+// Creates a pool; the state assigns its id. name: 1..64 bytes of UTF-8, unique on the chain;
+// source as in RegisterFile; params within the ranges in pools.hpp.
+struct CreatePool {
+  std::string name;
+  std::string source;
+  uint32_t schema_version = 1;
+  AccountId validator{};
+  crypto::PublicKey box_key{};
+  PoolParams params;
+  bool operator==(const CreatePool&) const = default;
+};
+
+// Puts one of the sender's registered files in a pool (once per file and pool). The file's
+// source must be the pool's and the pool must be accepting.
+struct Contribute {
+  uint64_t pool_id = 0;
+  uint64_t file_id = 0;
+  Bytes sealed_key;    // the file key sealed to the pool's box key (80 bytes)
+  Bytes sealed_claim;  // the export handle the sender claims, sealed to the pool's box key
+  bool operator==(const Contribute&) const = default;
+};
+
+// The pool validator's scores for a pending contribution. Rules: sender is the pool's validator;
+// exact_duplicates + near_duplicates + low_quality + accepted <= records_total; owned requires a
+// non-zero handle_tag; if accepted > 0 and authentic and owned, a refined blob (hash, size > 0,
+// key sealed to the pool: 80 bytes) is required; note <= 512 bytes of UTF-8.
+struct Attest {
+  uint64_t contribution_id = 0;
+  bool authentic = false;
+  bool owned = false;
+  crypto::Hash32 handle_tag{};
+  uint32_t records_total = 0;
+  uint32_t exact_duplicates = 0;
+  uint32_t near_duplicates = 0;
+  uint32_t low_quality = 0;
+  uint32_t accepted = 0;
+  crypto::Hash32 refined_blob_hash{};
+  uint64_t refined_size = 0;
+  Bytes refined_sealed_key;
+  std::string note;
+  bool operator==(const Attest&) const = default;
+};
+
+// A token holder of the pool proposes a new value for one parameter.
+struct Propose {
+  uint64_t pool_id = 0;
+  PoolParam param = PoolParam::kRewardPerPoint;
+  uint64_t value = 0;
+  std::string description;
+  bool operator==(const Propose&) const = default;
+};
+
+// A token holder votes once per proposal, with their token balance, until the deadline.
+struct Vote {
+  uint64_t pool_id = 0;
+  uint64_t proposal_id = 0;
+  bool approve = false;
+  bool operator==(const Vote&) const = default;
+};
+
 Bytes encode_payload(const Transfer& p);
 Bytes encode_payload(const RegisterFile& p);
 Bytes encode_payload(const GrantAccess& p);
 Bytes encode_payload(const RevokeAccess& p);
+Bytes encode_payload(const CreatePool& p);
+Bytes encode_payload(const Contribute& p);
+Bytes encode_payload(const Attest& p);
+Bytes encode_payload(const Propose& p);
+Bytes encode_payload(const Vote& p);
 
 constexpr TxType type_of(const Transfer&) { return TxType::kTransfer; }
 constexpr TxType type_of(const RegisterFile&) { return TxType::kRegisterFile; }
 constexpr TxType type_of(const GrantAccess&) { return TxType::kGrantAccess; }
 constexpr TxType type_of(const RevokeAccess&) { return TxType::kRevokeAccess; }
+constexpr TxType type_of(const CreatePool&) { return TxType::kCreatePool; }
+constexpr TxType type_of(const Contribute&) { return TxType::kContribute; }
+constexpr TxType type_of(const Attest&) { return TxType::kAttest; }
+constexpr TxType type_of(const Propose&) { return TxType::kPropose; }
+constexpr TxType type_of(const Vote&) { return TxType::kVote; }
 
 // Strict payload decoders (exact length, field limits, UTF-8). Errors name the payload.
 Result<Transfer> decode_payload(ByteView bytes, std::type_identity<Transfer>);
 Result<RegisterFile> decode_payload(ByteView bytes, std::type_identity<RegisterFile>);
 Result<GrantAccess> decode_payload(ByteView bytes, std::type_identity<GrantAccess>);
 Result<RevokeAccess> decode_payload(ByteView bytes, std::type_identity<RevokeAccess>);
+Result<CreatePool> decode_payload(ByteView bytes, std::type_identity<CreatePool>);
+Result<Contribute> decode_payload(ByteView bytes, std::type_identity<Contribute>);
+Result<Attest> decode_payload(ByteView bytes, std::type_identity<Attest>);
+Result<Propose> decode_payload(ByteView bytes, std::type_identity<Propose>);
+Result<Vote> decode_payload(ByteView bytes, std::type_identity<Vote>);
 
 // Builds and signs a transaction carrying `payload`.
 template <class P>
