@@ -66,8 +66,11 @@ void register_wallet_commands(CLI::App& app, Context& ctx);
 void register_node_commands(CLI::App& app, Context& ctx);
 void register_vault_commands(CLI::App& app, Context& ctx);
 void register_file_commands(CLI::App& app, Context& ctx);
-void register_ledger_commands(CLI::App& app, Context& ctx);  // account, transfer, tx, proof
-void register_data_commands(CLI::App& app, Context& ctx);    // import, scrub
+void register_ledger_commands(CLI::App& app, Context& ctx);     // account, transfer, tx, proof
+void register_data_commands(CLI::App& app, Context& ctx);       // import, scrub, fixture
+void register_pool_commands(CLI::App& app, Context& ctx);       // pool ..., contribution show
+void register_validator_commands(CLI::App& app, Context& ctx);  // validator run
+void register_demo_commands(CLI::App& app, Context& ctx);       // demo contributions
 
 // Identity of another user for grants: a public identity JSON file (wallet export-public), or
 // the name of a wallet in this $DATADAO_HOME (its public half is read without a passphrase).

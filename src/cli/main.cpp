@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   register_file_commands(app, ctx);
   register_ledger_commands(app, ctx);
   register_data_commands(app, ctx);
+  register_pool_commands(app, ctx);
+  register_validator_commands(app, ctx);
+  register_demo_commands(app, ctx);
 
   // Global options (--json, --wallet, ...) are accepted after any subcommand too.
   std::function<void(CLI::App*)> fall = [&](CLI::App* a) {
