@@ -57,6 +57,13 @@ Hash32 blake2b256(ByteView data) {
   return out;
 }
 
+Hash32 blake2b256_keyed(const SymmetricKey& key, ByteView data) {
+  init();
+  Hash32 out;
+  crypto_generichash(out.data(), out.size(), data.data(), data.size(), key.data(), key.size());
+  return out;
+}
+
 Hash32 sha256(ByteView data) {
   init();
   Hash32 out;

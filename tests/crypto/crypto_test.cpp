@@ -15,6 +15,20 @@ TEST(Hash, Blake2b256MatchesReferenceVector) {
             "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
 }
 
+TEST(Hash, KeyedBlake2b256MatchesReferenceAndDependsOnTheKey) {
+  SymmetricKey key;
+  for (size_t i = 0; i < key.size(); ++i) key.data()[i] = static_cast<uint8_t>(i);
+  // Python: hashlib.blake2b(b"abc", key=bytes(range(32)), digest_size=32).hexdigest()
+  EXPECT_EQ(hex(blake2b256_keyed(key, as_bytes(std::string_view("abc")))),
+            "d63a32d3e44738d7907f964316c241adaba0abfeabc32349677578a15a203f7f");
+  SymmetricKey other = key;
+  other.data()[0] ^= 1;
+  EXPECT_NE(blake2b256_keyed(other, as_bytes(std::string_view("abc"))),
+            blake2b256_keyed(key, as_bytes(std::string_view("abc"))));
+  EXPECT_NE(blake2b256_keyed(key, as_bytes(std::string_view("abc"))),
+            blake2b256(as_bytes(std::string_view("abc"))));
+}
+
 TEST(Hash, Sha256MatchesFips180Vector) {
   EXPECT_EQ(hex(sha256(as_bytes(std::string_view("abc")))),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");

@@ -97,6 +97,8 @@ SymmetricKey random_key();
 // ---- Hashing ---------------------------------------------------------------------------
 
 Hash32 blake2b256(ByteView data);
+// Keyed BLAKE2b-256 (RFC 7693 keyed mode, a PRF): for deriving secrets and tags from a key.
+Hash32 blake2b256_keyed(const SymmetricKey& key, ByteView data);
 Hash32 sha256(ByteView data);
 
 // Streaming BLAKE2b-256. Not thread-safe per instance.
