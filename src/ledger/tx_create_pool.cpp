@@ -1,5 +1,6 @@
 // CreatePool: anyone with an account creates a data DAO for one source. The state assigns the
-// pool id. Rules: name 1..64 bytes of UTF-8 without control characters, not taken; source as in
+// pool id. Rules: name 1..64 of [A-Za-z0-9._-], not all digits (so that "pool 7" is always an
+// id and a name can go in a URL path unescaped), not taken; source as in
 // RegisterFile; schema_version >= 1; params in range (pools.hpp); the validator key is not zero.
 #include "datadao/codec/codec.hpp"
 #include "datadao/ledger/transaction.hpp"
@@ -38,11 +39,15 @@ Result<CreatePool> decode_payload(ByteView bytes, std::type_identity<CreatePool>
 namespace {
 
 bool valid_name(std::string_view name) {
-  if (name.empty() || name.size() > kMaxPoolNameBytes || !codec::is_valid_utf8(name)) return false;
-  for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7f) return false;
+  if (name.empty() || name.size() > kMaxPoolNameBytes) return false;
+  bool all_digits = true;
+  for (char c : name) {
+    const bool digit = c >= '0' && c <= '9';
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!digit && !letter && c != '.' && c != '_' && c != '-') return false;
+    all_digits = all_digits && digit;
   }
-  return true;
+  return !all_digits;
 }
 
 Status check(ByteView payload) {
@@ -57,7 +62,7 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   };
   if (!valid_name(p.name)) {
     return fail(ErrorCode::kInvalidArgument,
-                "name must be 1..64 bytes of UTF-8 without control characters");
+                "name must be 1..64 characters of A-Z a-z 0-9 . _ - and not all digits");
   }
   if (!is_valid_source(p.source)) {
     return fail(ErrorCode::kInvalidArgument, "source must match [a-z0-9_-]{1,32}");

@@ -83,6 +83,32 @@ Result<uint64_t> u64_param(const std::string& s, std::string_view what) {
   }
 }
 
+constexpr uint64_t kDefaultPageSize = 100;
+constexpr uint64_t kMaxPageSize = 1000;
+
+// A pool by id (all digits) or by name; names are never all digits (CreatePool's rule).
+Result<ledger::Pool> find_pool(const ledger::State& st, const std::string& spec) {
+  const bool numeric = !spec.empty() && spec.find_first_not_of("0123456789") == std::string::npos;
+  std::optional<ledger::Pool> p;
+  if (numeric) {
+    DD_ASSIGN(uint64_t id, u64_param(spec, "pool id"));
+    p = st.pool(id);
+  } else {
+    p = st.pool_by_name(spec);
+  }
+  if (!p) return make_error(ErrorCode::kNotFound, "pool '" + spec + "' not found");
+  return *p;
+}
+
+json contributions_json(const ledger::State& st, const std::vector<ledger::Contribution>& list) {
+  json a = json::array();
+  for (const auto& c : list) {
+    auto f = st.file(c.file_id);
+    a.push_back(contribution_json(c, f ? &*f : nullptr));
+  }
+  return a;
+}
+
 }  // namespace
 
 struct ApiServer::Impl {
@@ -225,6 +251,157 @@ void ApiServer::Impl::routes() {
     });
     send_json(res, {{"grants", arr}});
   });
+
+  // ---- Pools (data DAOs) ------------------------------------------------------------------
+  server.Get("/v1/pools", [this](const httplib::Request&, httplib::Response& res) {
+    json arr = node.read([&](ledger::Chain& chain) {
+      json a = json::array();
+      for (const auto& p : chain.state().pools()) a.push_back(pool_json(p));
+      return a;
+    });
+    send_json(res, {{"pools", arr}});
+  });
+
+  server.Get(R"(/v1/pools/([A-Za-z0-9._-]{1,64}))",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               const std::string spec = req.matches[1];
+               auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
+                 DD_ASSIGN(ledger::Pool p, find_pool(chain.state(), spec));
+                 return pool_json(p);
+               });
+               if (!j.ok()) return send_error(res, j.error());
+               send_json(res, *j);
+             });
+
+  server.Get(R"(/v1/pools/(\d+)/contributions)", [this](const httplib::Request& req,
+                                                        httplib::Response& res) {
+    auto pool_id = u64_param(req.matches[1], "pool id");
+    if (!pool_id.ok()) return send_error(res, pool_id.error());
+    uint64_t after = 0;
+    if (req.has_param("after")) {
+      auto a = u64_param(req.get_param_value("after"), "after");
+      if (!a.ok()) return send_error(res, a.error());
+      after = *a;
+    }
+    uint64_t limit = kDefaultPageSize;
+    if (req.has_param("limit")) {
+      auto l = u64_param(req.get_param_value("limit"), "limit");
+      if (!l.ok()) return send_error(res, l.error());
+      if (*l == 0 || *l > kMaxPageSize) {
+        return send_error(res, make_error(ErrorCode::kInvalidArgument,
+                                          "limit must be 1.." + std::to_string(kMaxPageSize)));
+      }
+      limit = *l;
+    }
+    const bool pending = req.get_param_value("pending") == "1";
+    auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
+      const auto& st = chain.state();
+      if (!st.pool(*pool_id)) {
+        return make_error(ErrorCode::kNotFound, "pool " + std::to_string(*pool_id) + " not found");
+      }
+      // One more than asked tells whether another page exists.
+      auto list = st.pool_contributions(*pool_id, after, limit + 1, pending);
+      const bool more = list.size() > limit;
+      if (more) list.resize(limit);
+      json out = {{"contributions", contributions_json(st, list)}};
+      out["next_after"] = more ? json(list.back().id) : json(nullptr);
+      return out;
+    });
+    if (!j.ok()) return send_error(res, j.error());
+    send_json(res, *j);
+  });
+
+  server.Get(R"(/v1/contributions/(\d+))",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               auto id = u64_param(req.matches[1], "contribution id");
+               if (!id.ok()) return send_error(res, id.error());
+               auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
+                 const auto& st = chain.state();
+                 auto c = st.contribution(*id);
+                 if (!c) {
+                   return make_error(ErrorCode::kNotFound,
+                                     "contribution " + std::to_string(*id) + " not found");
+                 }
+                 return contributions_json(st, {*c})[0];
+               });
+               if (!j.ok()) return send_error(res, j.error());
+               send_json(res, *j);
+             });
+
+  server.Get(R"(/v1/accounts/([0-9a-fA-F]{64})/contributions)",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               auto id = hex_param<32>(req.matches[1], "account");
+               if (!id.ok()) return send_error(res, id.error());
+               json arr = node.read([&](ledger::Chain& chain) {
+                 const auto& st = chain.state();
+                 return contributions_json(st, st.contributions_by(*id));
+               });
+               send_json(res, {{"contributions", arr}});
+             });
+
+  server.Get(R"(/v1/pools/(\d+)/tokens/([0-9a-fA-F]{64}))",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               auto pool_id = u64_param(req.matches[1], "pool id");
+               if (!pool_id.ok()) return send_error(res, pool_id.error());
+               auto id = hex_param<32>(req.matches[2], "account");
+               if (!id.ok()) return send_error(res, id.error());
+               auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
+                 const auto& st = chain.state();
+                 DD_TRY(find_pool(st, std::to_string(*pool_id)));
+                 return json{{"pool_id", *pool_id},
+                             {"account", codec::to_hex(*id)},
+                             {"tokens", st.pool_tokens(*pool_id, *id)}};
+               });
+               if (!j.ok()) return send_error(res, j.error());
+               send_json(res, *j);
+             });
+
+  server.Get(R"(/v1/pools/(\d+)/proposals)",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               auto pool_id = u64_param(req.matches[1], "pool id");
+               if (!pool_id.ok()) return send_error(res, pool_id.error());
+               auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
+                 const auto& st = chain.state();
+                 DD_TRY(find_pool(st, std::to_string(*pool_id)));
+                 json a = json::array();
+                 for (const auto& p : st.proposals(*pool_id)) a.push_back(proposal_json(p));
+                 return json{{"proposals", a}};
+               });
+               if (!j.ok()) return send_error(res, j.error());
+               send_json(res, *j);
+             });
+
+  server.Get(R"(/v1/pools/(\d+)/proposals/(\d+))", [this](const httplib::Request& req,
+                                                          httplib::Response& res) {
+    auto pool_id = u64_param(req.matches[1], "pool id");
+    auto pid = u64_param(req.matches[2], "proposal id");
+    if (!pool_id.ok()) return send_error(res, pool_id.error());
+    if (!pid.ok()) return send_error(res, pid.error());
+    auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
+      auto p = chain.state().proposal(*pool_id, *pid);
+      if (!p) {
+        return make_error(ErrorCode::kNotFound, "proposal " + std::to_string(*pid) + " of pool " +
+                                                    std::to_string(*pool_id) + " not found");
+      }
+      return proposal_json(*p);
+    });
+    if (!j.ok()) return send_error(res, j.error());
+    send_json(res, *j);
+  });
+
+  server.Get(R"(/v1/pools/(\d+)/proposals/(\d+)/votes/([0-9a-fA-F]{64}))",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               auto pool_id = u64_param(req.matches[1], "pool id");
+               auto pid = u64_param(req.matches[2], "proposal id");
+               auto voter = hex_param<32>(req.matches[3], "account");
+               if (!pool_id.ok()) return send_error(res, pool_id.error());
+               if (!pid.ok()) return send_error(res, pid.error());
+               if (!voter.ok()) return send_error(res, voter.error());
+               json j = node.read([&](ledger::Chain& chain) {
+                 return vote_json(chain.state().vote(*pool_id, *pid, *voter));
+               });
+               send_json(res, j);
+             });
 
   vault::mount_blob_routes(server, node.blobs(), node.config().max_blob_bytes);
 

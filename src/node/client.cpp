@@ -85,4 +85,16 @@ Result<uint64_t> NodeClient::next_nonce(const ledger::AccountId& account) {
   return j.value("nonce", uint64_t{0}) + 1;
 }
 
+Result<json> NodeClient::pool(const std::string& id_or_name) {
+  if (id_or_name.empty() || id_or_name.size() > 64 ||
+      id_or_name.find_first_not_of(
+          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
+          std::string::npos) {
+    return make_error(
+        ErrorCode::kInvalidArgument,
+        "pool must be an id or a name of A-Z a-z 0-9 . _ -, got '" + id_or_name + "'");
+  }
+  return get("/v1/pools/" + id_or_name);
+}
+
 }  // namespace datadao::node

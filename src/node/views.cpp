@@ -87,4 +87,78 @@ json grant_json(const ledger::Grant& g, bool active) {
           {"active", active}};
 }
 
+json pool_json(const ledger::Pool& p) {
+  return {{"id", p.id},
+          {"name", p.name},
+          {"creator", codec::to_hex(p.creator)},
+          {"source", p.source},
+          {"schema_version", p.schema_version},
+          {"validator", codec::to_hex(p.validator)},
+          {"box_key", codec::to_hex(p.box_key)},
+          {"params",
+           {{"reward_per_point", p.params.reward_per_point},
+            {"quorum_bps", p.params.quorum_bps},
+            {"voting_period", p.params.voting_period},
+            {"accepting", p.params.accepting}}},
+          {"token_supply", p.token_supply},
+          {"contributions", p.contributions},
+          {"attested", p.attested},
+          {"next_proposal_id", p.next_proposal_id},
+          {"created_height", p.created_height}};
+}
+
+json attestation_json(const ledger::Attestation& a) {
+  return {{"authentic", a.authentic},
+          {"owned", a.owned},
+          {"handle_conflict", a.handle_conflict},
+          {"handle_tag", codec::to_hex(a.handle_tag)},
+          {"records_total", a.records_total},
+          {"exact_duplicates", a.exact_duplicates},
+          {"near_duplicates", a.near_duplicates},
+          {"low_quality", a.low_quality},
+          {"accepted", a.accepted},
+          {"points", a.points},
+          {"tokens", a.tokens},
+          {"refined_blob_hash", codec::to_hex(a.refined_blob_hash)},
+          {"refined_size", a.refined_size},
+          {"refined_sealed_key", codec::to_base64(a.refined_sealed_key)},
+          {"note", a.note},
+          {"height", a.height}};
+}
+
+json contribution_json(const ledger::Contribution& c, const ledger::FileRecord* file) {
+  json j = {{"id", c.id},
+            {"pool_id", c.pool_id},
+            {"file_id", c.file_id},
+            {"contributor", codec::to_hex(c.contributor)},
+            {"sealed_key", codec::to_base64(c.sealed_key)},
+            {"sealed_claim", codec::to_base64(c.sealed_claim)},
+            {"height", c.height},
+            {"attested", c.attested}};
+  if (file != nullptr) j["file"] = file_json(*file);
+  if (c.attested) j["attestation"] = attestation_json(c.attestation);
+  return j;
+}
+
+json proposal_json(const ledger::Proposal& p) {
+  return {{"pool_id", p.pool_id},
+          {"id", p.id},
+          {"proposer", codec::to_hex(p.proposer)},
+          {"param", std::string(ledger::pool_param_name(p.param))},
+          {"value", p.value},
+          {"description", p.description},
+          {"created_height", p.created_height},
+          {"deadline", p.deadline},
+          {"supply_at_creation", p.supply_at_creation},
+          {"yes", p.yes},
+          {"no", p.no},
+          {"status", std::string(ledger::proposal_status_name(p.status))},
+          {"closed_height", p.closed_height}};
+}
+
+json vote_json(const std::optional<ledger::VoteRecord>& v) {
+  if (!v) return {{"voted", false}};
+  return {{"voted", true}, {"approve", v->approve}, {"weight", v->weight}, {"height", v->height}};
+}
+
 }  // namespace datadao::node

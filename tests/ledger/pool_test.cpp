@@ -114,11 +114,14 @@ TEST_F(PoolTest, CreatePoolAssignsIdsAndRejectsTakenNamesAndBadParams) {
   bad = pool_spec("other");
   bad.params.voting_period = 0;
   EXPECT_NE(err(submit(s_, creator_, bad)).find("voting_period"), std::string::npos);
-  bad = pool_spec("bad\nname");
-  EXPECT_NE(err(submit(s_, creator_, bad)).find("name"), std::string::npos);
+  for (const char* name : {"bad\nname", "with space", "a/b", "12345", ""}) {
+    bad = pool_spec(name);
+    EXPECT_NE(err(submit(s_, creator_, bad)).find("name"), std::string::npos) << name;
+  }
+  EXPECT_TRUE(submit(s_, creator_, pool_spec("pool.v2_2024-x")).ok());
   bad = pool_spec("other", "Reddit!");
   EXPECT_NE(err(submit(s_, creator_, bad)).find("source"), std::string::npos);
-  EXPECT_EQ(s_.pools().size(), 2u);
+  EXPECT_EQ(s_.pools().size(), 3u);
 }
 
 TEST_F(PoolTest, ContributeNeedsOwnerMatchingSourceOpenPoolAndOnlyOnce) {

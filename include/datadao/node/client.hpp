@@ -28,6 +28,8 @@ class NodeClient {
   Result<std::string> chain_id();
   // The nonce the account's next transaction must carry.
   Result<uint64_t> next_nonce(const ledger::AccountId& account);
+  // A pool by id ("3") or name ("reddit-dao"): the node's pool JSON; kNotFound if none.
+  Result<nlohmann::json> pool(const std::string& id_or_name);
 
  private:
   Result<nlohmann::json> handle(const std::string& what, int status, const std::string& body);

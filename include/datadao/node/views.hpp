@@ -17,6 +17,12 @@ nlohmann::json status_json(const ledger::Chain& chain, const crypto::PublicKey& 
 nlohmann::json account_json(const ledger::AccountId& id, const ledger::Account& a, bool exists);
 nlohmann::json file_json(const ledger::FileRecord& f);
 nlohmann::json grant_json(const ledger::Grant& g, bool active);
+nlohmann::json pool_json(const ledger::Pool& p);
+nlohmann::json attestation_json(const ledger::Attestation& a);
+// With the contributed file's record when the state has it (the validator needs its blob hash).
+nlohmann::json contribution_json(const ledger::Contribution& c, const ledger::FileRecord* file);
+nlohmann::json proposal_json(const ledger::Proposal& p);
+nlohmann::json vote_json(const std::optional<ledger::VoteRecord>& v);
 
 // The timestamp of the chain's head block: "now" as far as the ledger is concerned.
 uint64_t latest_time(const ledger::Chain& chain);
