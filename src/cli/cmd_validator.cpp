@@ -1,8 +1,172 @@
+// `datadao validator run`: the pool's validator process (see datadao/validator/validator.hpp).
+// Loop mode survives the node going away: one warning, then retries with backoff up to 30 s,
+// like a validator must (Vana's crashed when their RPC went down). SIGINT/SIGTERM stop it
+// between steps.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <iostream>
+#include <set>
+#include <thread>
+
 #include "cli.hpp"
+#include "datadao/validator/validator.hpp"
+#include "datadao/vault/backend.hpp"
 
 namespace datadao::cli {
 
-// TODO(issue 3): being written this session; registers nothing yet.
-void register_validator_commands(CLI::App&, Context&) {}
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kFirstBackoff{500};
+constexpr milliseconds kMaxBackoff{30000};
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_stop_signal(int) { g_stop = true; }
+
+void install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;  // a second Ctrl-C ends the process at once
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+// Sleeps `d`, waking early when a stop signal arrives.
+void pause_unless_stopped(milliseconds d) {
+  const auto until = std::chrono::steady_clock::now() + d;
+  while (!g_stop && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::min(milliseconds(50), d));
+  }
+}
+
+json attested_json(const validator::AttestedContribution& a, uint64_t pool) {
+  return {{"event", "attested"},
+          {"pool_id", pool},
+          {"id", a.id},
+          {"contributor", a.contributor},
+          {"authentic", a.authentic},
+          {"owned", a.owned},
+          {"handle_conflict", a.handle_conflict},
+          {"records_total", a.records_total},
+          {"exact_duplicates", a.exact_duplicates},
+          {"near_duplicates", a.near_duplicates},
+          {"low_quality", a.low_quality},
+          {"accepted", a.accepted},
+          {"points", a.points},
+          {"tokens", a.tokens},
+          {"note", a.note}};
+}
+
+void print_attested(const Context& ctx, const validator::AttestedContribution& a, uint64_t pool) {
+  if (ctx.json) {
+    std::cout << attested_json(a, pool).dump() << std::endl;
+    return;
+  }
+  std::cout << "contribution " << a.id << "  " << a.contributor.substr(0, 8) << "..  records "
+            << a.records_total << "  exact " << a.exact_duplicates << "  near " << a.near_duplicates
+            << "  low " << a.low_quality << "  accepted " << a.accepted << "  points " << a.points
+            << "  tokens " << a.tokens << (a.authentic ? "" : "  (not authentic)")
+            << (a.handle_conflict ? "  (handle held by another wallet)" : "") << std::endl;
+}
+
+struct RunOptions {
+  std::string pool;
+  bool once = false;
+  int64_t interval_ms = 2000;
+};
+
+void run_validator(const Context& ctx, const RunOptions& o) {
+  const wallet::Wallet w = ctx.open_wallet();
+  const std::string url = ctx.resolved_node_url();
+  vault::HttpBackend backend(url);
+  install_stop_handlers();
+
+  std::unique_ptr<validator::Validator> v;
+  milliseconds backoff = kFirstBackoff;
+  bool warned = false;
+  std::set<std::string> reported;  // deferred reasons already printed (no repeats every round)
+  // The node is unreachable (or answered nonsense): --once fails, the loop warns once and waits.
+  auto trouble = [&](const Error& e) {
+    if (o.once) throw CliError(e);
+    if (!warned) {
+      std::cerr << "warning: " << e.message << "; retrying (backoff up to "
+                << kMaxBackoff.count() / 1000 << " s)" << std::endl;
+      warned = true;
+    }
+    pause_unless_stopped(backoff);
+    backoff = std::min(backoff * 2, kMaxBackoff);
+  };
+  while (!g_stop) {
+    if (!v) {
+      auto opened = validator::Validator::open(w, url, o.pool, backend);
+      if (!opened.ok()) {
+        // A wrong wallet or an unknown pool will not fix itself.
+        if (opened.error().code == ErrorCode::kPermissionDenied ||
+            opened.error().code == ErrorCode::kNotFound ||
+            opened.error().code == ErrorCode::kInvalidArgument ||
+            opened.error().code == ErrorCode::kFailedPrecondition) {
+          throw CliError(opened.error());
+        }
+        trouble(opened.error());
+        continue;
+      }
+      v = std::move(opened).value();
+      std::cerr << "validating pool '" << v->pool_name() << "' (id " << v->pool_id() << ") as "
+                << short_hex(w.account()) << "; " << v->indexed_records()
+                << " records already in the pool index" << std::endl;
+    }
+    auto round = v->run_once();
+    if (!round.ok()) {
+      trouble(round.error());
+      continue;
+    }
+    for (const auto& a : round->attested) print_attested(ctx, a, v->pool_id());
+    for (const auto& d : round->deferred) {
+      if (reported.insert(d.error.message).second) {
+        std::cerr << "left pending: " << d.error.message << std::endl;
+      }
+    }
+    if (round->stopped) {
+      trouble(*round->stopped);
+      continue;
+    }
+    if (warned) {
+      std::cerr << "node reachable again" << std::endl;
+      warned = false;
+    }
+    backoff = kFirstBackoff;
+    if (o.once) return;
+    pause_unless_stopped(milliseconds(o.interval_ms));
+  }
+  std::cerr << "stopped" << std::endl;
+}
+
+}  // namespace
+
+void register_validator_commands(CLI::App& app, Context& ctx) {
+  auto* val = app.add_subcommand("validator", "Run a pool's validator (proof of contribution)");
+  val->require_subcommand(1);
+  static RunOptions opts;
+  auto* run = val->add_subcommand(
+      "run",
+      "Validate a pool's pending contributions: decrypt, import, score, refine without PII, "
+      "attest on the ledger. Prints one line per attested contribution (--json: JSON lines). "
+      "Runs until SIGINT/SIGTERM unless --once. The wallet must be the pool's validator.");
+  run->add_option("--pool", opts.pool, "Pool id or name")->required();
+  run->add_flag("--once", opts.once, "One round, then exit (non-zero if the node is unreachable)");
+  run->add_option("--interval-ms", opts.interval_ms, "Pause between rounds (default 2000)")
+      ->check(CLI::Range(int64_t{10}, int64_t{3'600'000}));
+  run->footer(
+      "Examples:\n"
+      "  datadao --wallet reddit-validator validator run --pool reddit-dao\n"
+      "  datadao --wallet reddit-validator --json validator run --pool 1 --once");
+  run->callback([&ctx] { run_validator(ctx, opts); });
+}
 
 }  // namespace datadao::cli

@@ -70,7 +70,8 @@ std::string make_note(const proof::ContributionScore& s, bool identity_free_sour
   } else {
     note = "authentic; ";
     if (s.owned) {
-      note += "owned";
+      // The ledger decides whether the handle is still free; the note states the finding.
+      note += "export account matches the claimed handle";
     } else if (identity_free_source) {
       note += "no account identity in this source's exports: accepted on the contributing wallet";
     } else {
