@@ -7,9 +7,10 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <optional>
 #include <string_view>
-#include <unordered_set>
+#include <unordered_map>
 
 namespace datadao::privacy::internal {
 
@@ -609,20 +610,22 @@ constexpr const char* kStopWords[] = {
 };
 
 // Keys point at the string literals above; lookups lower-case into a stack buffer, so a lookup
-// allocates nothing (this runs once per capitalised word of every scrubbed text).
+// allocates nothing (this runs once per capitalised word of every scrubbed text). One table with
+// a bit per list: one hash probe answers all three questions.
+enum : uint8_t { kInNames = 1, kInAmbiguous = 2, kInStop = 4 };
 struct Tables {
-  std::unordered_set<std::string_view> names, ambiguous, stop;
+  std::unordered_map<std::string_view, uint8_t> lists;
   size_t longest = 0;
   Tables() {
-    auto fill = [&](auto& set, const auto& list) {
+    auto fill = [&](uint8_t bit, const auto& list) {
       for (const char* n : list) {
-        set.insert(n);
+        lists[n] |= bit;
         longest = std::max(longest, std::string_view(n).size());
       }
     };
-    fill(names, kGivenNames);
-    fill(ambiguous, kAmbiguous);
-    fill(stop, kStopWords);
+    fill(kInNames, kGivenNames);
+    fill(kInAmbiguous, kAmbiguous);
+    fill(kInStop, kStopWords);
   }
 };
 
@@ -638,9 +641,19 @@ std::optional<std::string_view> lower_ascii(std::string_view word, const Tables&
                                             std::array<char, kMaxWord>& buf) {
   if (word.size() > t.longest || word.size() > buf.size()) return std::nullopt;
   for (size_t i = 0; i < word.size(); ++i) {
-    buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(word[i])));
+    // ASCII only, as std::tolower does in the "C" locale (table keys are lower-case UTF-8).
+    const char c = word[i];
+    buf[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
   }
   return std::string_view(buf.data(), word.size());
+}
+
+// The lists `word` (any ASCII case) is in, as kIn* bits.
+uint8_t lists_of(std::string_view word, const Tables& t, std::array<char, kMaxWord>& buf) {
+  std::optional<std::string_view> w = lower_ascii(word, t, buf);
+  if (!w) return 0;
+  auto it = t.lists.find(*w);
+  return it == t.lists.end() ? 0 : it->second;
 }
 
 }  // namespace
@@ -648,18 +661,16 @@ std::optional<std::string_view> lower_ascii(std::string_view word, const Tables&
 GivenName classify_given_name(std::string_view word) {
   const Tables& t = tables();
   std::array<char, kMaxWord> buf;
-  std::optional<std::string_view> w = lower_ascii(word, t, buf);
-  if (!w) return GivenName::kNo;
-  if (t.ambiguous.count(*w)) return GivenName::kAmbiguous;
-  if (t.names.count(*w)) return GivenName::kYes;
+  const uint8_t in = lists_of(word, t, buf);
+  if (in & kInAmbiguous) return GivenName::kAmbiguous;
+  if (in & kInNames) return GivenName::kYes;
   return GivenName::kNo;
 }
 
 bool is_stop_word(std::string_view word) {
   const Tables& t = tables();
   std::array<char, kMaxWord> buf;
-  std::optional<std::string_view> w = lower_ascii(word, t, buf);
-  return w && t.stop.count(*w) > 0;
+  return (lists_of(word, t, buf) & kInStop) != 0;
 }
 
 }  // namespace datadao::privacy::internal

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <string>
@@ -14,6 +16,7 @@
 #include "datadao/codec/codec.hpp"
 #include "datadao/privacy/pii.hpp"
 #include "gazetteer.hpp"
+#include "pseudonym_key.hpp"
 
 namespace datadao::privacy {
 
@@ -92,8 +95,10 @@ std::unique_ptr<RE2> compile(const char* pattern) {
 }
 
 // Calls fn(groups) for each successive non-overlapping match; groups[0] is the whole match.
-void for_each_match(const RE2& re, std::string_view text,
-                    const std::function<void(const re2::StringPiece*)>& fn) {
+// A template, not std::function: the callbacks capture more than fits its inline buffer, and a
+// heap allocation per pattern per text showed in profiles.
+template <class Fn>
+void for_each_match(const RE2& re, std::string_view text, const Fn& fn) {
   const int n = std::min(re.NumberOfCapturingGroups() + 1, 4);
   re2::StringPiece groups[4];
   re2::StringPiece input(text.data(), text.size());
@@ -355,6 +360,7 @@ struct Triggers {
   bool at = false, bracket = false, digit = false, upper = false, dot = false;
   bool plus_digit = false;        // "+1": international phone
   size_t number_digits = 0;       // most digits in one run of number characters
+  size_t grouped_digits = 0;      // the same, over runs with a digit, [ .-], digit inside
   size_t dotted_digits = 0;       // "d.d" occurrences: an IPv4 address has three
   bool close_colons = false;      // two ':' at most 5 bytes apart: IPv6
   bool iban_shape = false;        // letter (or non-ASCII) then two digits
@@ -379,6 +385,28 @@ bool lower_equals(std::string_view text, size_t pos, std::string_view lower_word
   return true;
 }
 
+// Which (length, first letter) pairs occur in a word list: most words of a text are ruled out
+// by one bit test instead of a hash lookup. Letters compare case-insensitively; words that do
+// not start with an ASCII letter, or are longer than 15 bytes, always pass to the real lookup.
+class WordShapes {
+ public:
+  void add(std::string_view w) {
+    if (w.empty() || w.size() > 15 || !is_ascii_alpha(static_cast<unsigned char>(w[0]))) {
+      return;
+    }
+    bits_[w.size()] |= 1u << ((static_cast<unsigned char>(w[0]) | 0x20) - 'a');
+  }
+  bool may_contain(std::string_view w) const {
+    if (w.empty() || w.size() > 15 || !is_ascii_alpha(static_cast<unsigned char>(w[0]))) {
+      return true;
+    }
+    return bits_[w.size()] >> ((static_cast<unsigned char>(w[0]) | 0x20) - 'a') & 1u;
+  }
+
+ private:
+  uint32_t bits_[16] = {};
+};
+
 // `w` is an ASCII capitalised word starting at an ASCII word boundary.
 void classify_boundary_word(std::string_view w, Triggers& t) {
   enum : uint8_t { kStreet = 1, kCalle = 2, kHonorific = 4 };
@@ -402,6 +430,12 @@ void classify_boundary_word(std::string_view w, Triggers& t) {
     return m;
   }();
   if (w.size() > 9) return;  // longer than every word above
+  static const WordShapes kShapes = [] {
+    WordShapes shapes;
+    for (const auto& [word, flags] : kWords) shapes.add(word);
+    return shapes;
+  }();
+  if (!kShapes.may_contain(w)) return;
   auto it = kWords.find(w);
   if (it == kWords.end()) return;
   t.street_word = t.street_word || (it->second & kStreet);
@@ -419,9 +453,16 @@ bool romance_after_number(std::string_view text, size_t i) {
   if (i < n && text[i] == ',') ++i;
   while (i < n && is_space(static_cast<unsigned char>(text[i]))) ++i, space = true;
   if (!space || i >= n) return false;
-  const auto c = static_cast<unsigned char>(text[i]);
-  return c >= 0x80 ||
-         std::string_view("rabpciq").find(static_cast<char>(c | 0x20)) != std::string_view::npos;
+  // (?i) lets a non-ASCII character match ('s' of impasse as U+017F, the é of allée), so any
+  // non-ASCII byte in reach counts; otherwise one of the words must start here.
+  for (size_t j = i; j < n && j < i + 9; ++j) {
+    if (static_cast<unsigned char>(text[j]) >= 0x80) return true;
+  }
+  for (std::string_view w :
+       {"rue", "avenue", "boulevard", "bd", "place", "chemin", "all", "impasse", "quai"}) {
+    if (lower_equals(text, i, w)) return true;
+  }
+  return false;
 }
 
 // A capital (ASCII, or any non-ASCII lead byte) follows whitespace at `i`: look at what precedes.
@@ -436,10 +477,17 @@ void check_before_capital(std::string_view text, size_t i, Triggers& t) {
       "kid",      "stepdad",  "stepmom",  "mentor",    "tutor",       "therapist",   "classmate"};
   static constexpr std::string_view kIntro[] = {"name is", "ame's",    "all me", "his is", "I'm",
                                                 "I am",    "I\u2019m", "t's me", "t's me,"};
+  static const WordShapes kRelationShapes = [] {
+    WordShapes shapes;
+    for (std::string_view w : kRelation) shapes.add(w);
+    return shapes;
+  }();
   size_t k = i;
   while (k > 0 && is_space(static_cast<unsigned char>(text[k - 1]))) --k;
   std::string_view before = text.substr(0, k);
-  if (!t.intro) {
+  // Every intro phrase ends in 's', 'e', 'm' or ',': other words skip the comparisons.
+  const char last = k > 0 ? text[k - 1] : '\0';
+  if (!t.intro && (last == 's' || last == 'e' || last == 'm' || last == ',')) {
     for (std::string_view p : kIntro) {
       if (before.ends_with(p)) t.intro = true;
     }
@@ -452,7 +500,7 @@ void check_before_capital(std::string_view text, size_t i, Triggers& t) {
       if (static_cast<unsigned char>(text[k - 1]) >= 0x80) t.relation = true;
     } else if (w > 0 && static_cast<unsigned char>(text[w - 1]) >= 0x80) {
       t.relation = true;
-    } else if (k - w <= 12) {
+    } else if (k - w <= 12 && kRelationShapes.may_contain(text.substr(w, k - w))) {
       char buf[12];
       for (size_t j = w; j < k; ++j) {
         buf[j - w] = static_cast<char>(static_cast<unsigned char>(text[j]) | 0x20);
@@ -479,19 +527,45 @@ bool line_ends_with_capital(std::string_view text, size_t end) {
   return false;
 }
 
+// Bytes the trigger scan must look at; lower-case letters and most punctuation only end a run
+// of number characters.
+struct ScanTable {
+  bool special[256] = {};
+  ScanTable() {
+    for (int c = 0; c < 256; ++c) {
+      special[c] = is_number_char(static_cast<unsigned char>(c)) || (c >= 'A' && c <= 'Z') ||
+                   c >= 0x80 || c == '@' || c == '\n' || c == '[' || c == '{' || c == ':' ||
+                   c == '/' || c == '~';
+    }
+  }
+};
+
 Triggers scan_triggers(std::string_view text) {
+  static const ScanTable kTable;
   Triggers t;
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
-  size_t run_digits = 0;  // digits in the current run of number characters
+  size_t run_digits = 0;     // digits in the current run of number characters
+  bool run_grouped = false;  // the run has a digit, [ .-], digit
   size_t last_colon = std::string_view::npos;
   for (size_t i = 0; i < n; ++i) {
+    if (!kTable.special[s[i]]) {
+      run_digits = 0;
+      run_grouped = false;
+      while (i + 1 < n && !kTable.special[s[i + 1]]) ++i;
+      continue;
+    }
     const unsigned char c = s[i];
     if (is_number_char(c)) {
       if (is_ascii_digit(c)) {
         t.digit = true;
         ++run_digits;
         if (run_digits > t.number_digits) t.number_digits = run_digits;
+        if (i >= 2 && is_ascii_digit(s[i - 2]) &&
+            (s[i - 1] == ' ' || s[i - 1] == '.' || s[i - 1] == '-')) {
+          run_grouped = true;
+        }
+        if (run_grouped && run_digits > t.grouped_digits) t.grouped_digits = run_digits;
         if (i + 1 < n && is_ascii_digit(s[i + 1])) {
           if (i > 0 && (is_ascii_alpha(s[i - 1]) || s[i - 1] >= 0x80)) t.iban_shape = true;
         } else if (!t.romance_street && romance_after_number(text, i + 1)) {
@@ -519,6 +593,7 @@ Triggers scan_triggers(std::string_view text) {
       continue;
     }
     run_digits = 0;
+    run_grouped = false;
     if (c >= 'A' && c <= 'Z') {
       t.upper = true;
       if (i > 0 && is_space(s[i - 1])) check_before_capital(text, i, t);
@@ -712,6 +787,13 @@ void capitalised_words(std::string_view text, std::vector<Span>& out) {
 }  // namespace
 
 struct Scrubber::Patterns {
+  explicit Patterns(const ScrubOptions& options) {
+    if (options.pseudonym_key) {
+      pseudonym_key = std::make_unique<internal::PseudonymKey>(*options.pseudonym_key);
+    }
+  }
+  // The pool key prepared once (HMAC states after the key block); null without a key.
+  std::unique_ptr<const internal::PseudonymKey> pseudonym_key;
   std::unique_ptr<RE2> email = compile(kEmail);
   std::unique_ptr<RE2> email_obfuscated = compile(kEmailObfuscated);
   std::unique_ptr<RE2> phone_intl = compile(kPhoneIntl);
@@ -807,8 +889,10 @@ void Scrubber::Patterns::candidates(std::string_view text, bool valid_utf8,
     });
   };
   if (t.plus_digit) phone(*phone_intl, 8, 15);
-  phone(*phone_nanp, 10, 11);
-  phone(*phone_national, 9, 13);
+  // Both need a digit group after a separator ("555 1234", "020 7946"), in a run of number
+  // characters that holds all their digits.
+  if (t.grouped_digits >= 10) phone(*phone_nanp, 10, 11);
+  if (t.grouped_digits >= 9) phone(*phone_national, 9, 13);
   phone(*phone_context, 7, 15);
 
   if (t.number_digits >= 13)
@@ -934,7 +1018,10 @@ void Scrubber::Patterns::names(std::string_view text, const Triggers& t, bool va
   // German street names end a capitalised word ("Hauptstraße 5").
   bool german = false;
   for (const Word& w : all_words) {
+    if (german) break;
     std::string_view s = text.substr(w.b, w.e - w.b);
+    const char last = s.back();  // every suffix below ends in e, r, g, z or m
+    if (last != 'e' && last != 'r' && last != 'g' && last != 'z' && last != 'm') continue;
     for (std::string_view suffix :
          {"straße", "strasse", "str", "weg", "gasse", "platz", "allee", "damm"}) {
       german = german || s.ends_with(suffix);
@@ -976,12 +1063,26 @@ void Scrubber::Patterns::names(std::string_view text, const Triggers& t, bool va
 }
 
 Scrubber::Scrubber(ScrubOptions options)
-    : options_(std::move(options)), patterns_(std::make_unique<const Patterns>()) {}
+    : options_(std::move(options)), patterns_(std::make_unique<const Patterns>(options_)) {}
 Scrubber::~Scrubber() = default;
 Scrubber::Scrubber(Scrubber&&) noexcept = default;
 Scrubber& Scrubber::operator=(Scrubber&&) noexcept = default;
 
 namespace {
+// codec::is_valid_utf8, skipping the ASCII prefix eight bytes at a time first: most texts are
+// all ASCII, and the importer has already walked every byte once.
+bool valid_utf8(std::string_view text) {
+  const size_t n = text.size();
+  size_t i = 0;
+  for (uint64_t w; i + 8 <= n; i += 8) {
+    std::memcpy(&w, text.data() + i, 8);
+    if (w & 0x8080808080808080ull) break;
+  }
+  while (i < n && static_cast<unsigned char>(text[i]) < 0x80) ++i;
+  // Bytes before i are ASCII, so i starts a character.
+  return i == n || codec::is_valid_utf8(text.substr(i));
+}
+
 // Longest first, then most specific, then leftmost; accept those not overlapping an accepted
 // span.
 std::vector<PiiSpan> resolve(std::vector<PiiSpan> candidates) {
@@ -1009,20 +1110,20 @@ std::vector<PiiSpan> resolve(std::vector<PiiSpan> candidates) {
 
 std::vector<PiiSpan> Scrubber::detect(std::string_view text) const {
   std::vector<PiiSpan> candidates;
-  patterns_->candidates(text, codec::is_valid_utf8(text), candidates);
+  patterns_->candidates(text, valid_utf8(text), candidates);
   return resolve(std::move(candidates));
 }
 
 std::string Scrubber::pseudonymise(std::string_view kind, std::string_view identity) const {
-  if (!options_.pseudonym_key) return "[USER]";
-  return pseudonym(*options_.pseudonym_key, kind, identity);
+  if (!patterns_->pseudonym_key) return "[USER]";
+  return (*patterns_->pseudonym_key)(kind, identity);
 }
 
 std::string Scrubber::scrub(std::string_view raw) const {
   // Almost every text is valid UTF-8: check once and copy only when there is something to fix.
   std::string clean;
   std::string_view text = raw;
-  if (!codec::is_valid_utf8(raw)) {
+  if (!valid_utf8(raw)) {
     clean = sanitise_utf8(raw);
     text = clean;
   }
@@ -1037,10 +1138,12 @@ std::string Scrubber::scrub(std::string_view raw) const {
     out.append(text.substr(pos, s.begin - pos));
     std::string_view value = text.substr(s.begin, s.end - s.begin);
     if (s.type == PiiType::kHandle) {
-      if (options_.pseudonym_key) {
+      if (patterns_->pseudonym_key) {
         std::string_view sigil = value[0] == '@' ? "@" : value[0] == '/' ? "/u/" : "u/";
         out.append(sigil);
-        out.append(pseudonymise(options_.handle_kind, value));
+        char pseudonym[internal::kPseudonymChars];
+        patterns_->pseudonym_key->write(options_.handle_kind, value, pseudonym);
+        out.append(pseudonym, sizeof pseudonym);
       } else {
         out.append("[USER]");
       }

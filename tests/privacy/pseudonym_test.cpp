@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "datadao/privacy/pii.hpp"
 
 namespace datadao::privacy {
@@ -33,6 +35,37 @@ TEST(PrivacyPseudonym, DifferentIdentitiesAndKindsDiffer) {
   EXPECT_NE(pseudonym(key_of(1), "reddit", "alice"), pseudonym(key_of(1), "x", "alice"));
   // kind || 0x00 || identity: shifting bytes between kind and identity changes the result.
   EXPECT_NE(pseudonym(key_of(1), "ab", "c"), pseudonym(key_of(1), "a", "bc"));
+}
+
+// Expected values from Python's hmac module (hmac.new(key, kind + b"\0" + identity, sha256),
+// first 60 bits in lowercase RFC 4648 base32), not from this code. The 200-byte identity takes
+// the path that does not fit the stack buffer.
+TEST(PrivacyPseudonym, MatchesAnIndependentHmacSha256) {
+  const auto k = key_of(1);
+  EXPECT_EQ(pseudonym(k, "reddit", "alice"), "user_cetujqrvnhb7");
+  EXPECT_EQ(pseudonym(k, "x", "élodie"), "user_tdxlkrpuxeui");
+  EXPECT_EQ(pseudonym(k, "handle", std::string(200, 'a')), "user_yhgutmuv5k4p");
+}
+
+// The Scrubber keys its HMAC once; what it writes must equal the free function for every form.
+TEST(PrivacyPseudonym, ScrubberKeyedOnceMatchesTheFreeFunction) {
+  ScrubOptions o;
+  o.pseudonym_key = key_of(5);
+  o.handle_kind = "reddit";
+  Scrubber s(std::move(o));
+  const std::string long_name = "@" + std::string(150, 'Q');
+  for (const char* id :
+       {"alice", "  Alice ", "@Bob_99", "u/Quiet_Owl", "/user/x", "ÉLODIE", "Straße", "", "@",
+        "\xff\xfe"
+        "ab",
+        long_name.c_str()}) {
+    for (const char* kind : {"reddit", "x", ""}) {
+      EXPECT_EQ(s.pseudonymise(kind, id), pseudonym(key_of(5), kind, id)) << id << " " << kind;
+    }
+  }
+  EXPECT_EQ(s.scrub("ping u/Quiet_Owl and @Bob_99"),
+            "ping u/" + pseudonym(key_of(5), "reddit", "quiet_owl") + " and @" +
+                pseudonym(key_of(5), "reddit", "bob_99"));
 }
 
 TEST(PrivacyPseudonym, CaseAndSigilInsensitive) {
