@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <functional>
+#include <mutex>
 #include <string>
 
 #include "datadao/privacy/pii.hpp"
@@ -130,6 +132,27 @@ std::string PseudonymKey::operator()(std::string_view kind, std::string_view ide
   char out[kPseudonymChars];
   write(kind, identity, out);
   return std::string(out, sizeof out);
+}
+
+void CachedPseudonyms::write(std::string_view kind, std::string_view identity,
+                             char (&out)[kPseudonymChars]) const {
+  const size_t h =
+      std::hash<std::string_view>()(identity) * 31 + std::hash<std::string_view>()(kind);
+  Slot& slot = slots_[h % kSlots];
+  {
+    std::unique_lock lock(mu_, std::try_to_lock);
+    if (lock && slot.used && slot.identity == identity && slot.kind == kind) {
+      std::memcpy(out, slot.value, kPseudonymChars);
+      return;
+    }
+  }
+  key_.write(kind, identity, out);
+  std::unique_lock lock(mu_, std::try_to_lock);
+  if (!lock) return;
+  slot.used = true;
+  slot.kind.assign(kind);
+  slot.identity.assign(identity);
+  std::memcpy(slot.value, out, kPseudonymChars);
 }
 
 }  // namespace internal

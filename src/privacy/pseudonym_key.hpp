@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,30 @@ class PseudonymKey {
 
  private:
   alignas(16) std::array<uint8_t, 256> state_;  // crypto_auth_hmacsha256_state
+};
+
+// A PseudonymKey with a small cache of recent (kind, identity) pairs: the records of one export
+// mostly share a handful of authors. Thread-safe: the cache sits behind a mutex taken with
+// try_lock, so a caller that finds it busy computes the pseudonym instead of waiting. The cache
+// holds identities as given (already in the caller's records) and their pseudonyms, no key.
+class CachedPseudonyms {
+ public:
+  explicit CachedPseudonyms(const crypto::SymmetricKey& key) : key_(key) {}
+
+  // Same bytes as PseudonymKey::write.
+  void write(std::string_view kind, std::string_view identity, char (&out)[kPseudonymChars]) const;
+
+ private:
+  struct Slot {
+    bool used = false;
+    std::string kind, identity;
+    char value[kPseudonymChars];
+  };
+  static constexpr size_t kSlots = 64;
+
+  PseudonymKey key_;
+  mutable std::mutex mu_;
+  mutable std::array<Slot, kSlots> slots_;
 };
 
 }  // namespace datadao::privacy::internal

@@ -110,6 +110,39 @@ void for_each_match(const RE2& re, std::string_view text, const Fn& fn) {
   }
 }
 
+// for_each_match for kEmail, searching only around each '@': its \p{L} classes make a search
+// over a whole text cost tens of microseconds. A match holds one '@', its local part is a run of
+// [\p{L}\p{N}._%+\-] right before it and its domain a run of [\p{L}\p{N}.\-] right after (any
+// non-ASCII byte counted in both), and the character before the local part is ASCII. So every
+// match lies in [start of that run - 1, end of the domain run), the windows of successive '@'s
+// come in order, and RE2 reads the text outside a window as context for ^: the same matches.
+template <class Fn>
+void for_each_email_match(const RE2& re, std::string_view text, const Fn& fn) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  auto local = [](unsigned char c) {
+    return std::isalnum(c) || c >= 0x80 || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+  };
+  auto domain = [](unsigned char c) {
+    return std::isalnum(c) || c >= 0x80 || c == '.' || c == '-';
+  };
+  re2::StringPiece groups[2];
+  re2::StringPiece input(text.data(), n);
+  size_t pos = 0;  // end of the previous match
+  for (size_t at = text.find('@'); at != std::string_view::npos; at = text.find('@', at + 1)) {
+    size_t b = at;
+    while (b > 0 && local(s[b - 1])) --b;
+    size_t e = at + 1;
+    while (e < n && domain(s[e])) ++e;
+    size_t start = std::max(pos, b > 0 ? b - 1 : 0);
+    if (start >= e) continue;
+    if (re.Match(input, start, e, RE2::UNANCHORED, groups, 2)) {
+      fn(groups);
+      pos = static_cast<size_t>(groups[0].data() - text.data()) + groups[0].size();
+    }
+  }
+}
+
 size_t offset_of(std::string_view text, const re2::StringPiece& g) {
   return static_cast<size_t>(g.data() - text.data());
 }
@@ -358,6 +391,7 @@ bool is_number_char(unsigned char c) {
 
 struct Triggers {
   bool at = false, bracket = false, digit = false, upper = false, dot = false;
+  bool email_at = false;          // '@' right after a character of an email's local part
   bool plus_digit = false;        // "+1": international phone
   size_t number_digits = 0;       // most digits in one run of number characters
   size_t grouped_digits = 0;      // the same, over runs with a digit, [ .-], digit inside
@@ -533,12 +567,43 @@ struct ScanTable {
   bool special[256] = {};
   ScanTable() {
     for (int c = 0; c < 256; ++c) {
-      special[c] = is_number_char(static_cast<unsigned char>(c)) || (c >= 'A' && c <= 'Z') ||
-                   c >= 0x80 || c == '@' || c == '\n' || c == '[' || c == '{' || c == ':' ||
-                   c == '/' || c == '~';
+      // A space only continues a run of number characters: the skip below handles it.
+      special[c] = (c != ' ' && is_number_char(static_cast<unsigned char>(c))) ||
+                   (c >= 'A' && c <= 'Z') || c >= 0x80 || c == '@' || c == '\n' || c == '[' ||
+                   c == '{' || c == ':' || c == '/' || c == '~';
     }
   }
 };
+
+// kUrlBare's host must follow a character outside [\w./@]. Walking back from the ".com" at
+// `dot` over ASCII word characters and dots, a match can only start where the walk stops, so a
+// host behind "//" or "@" ("https://www.youtube.com/...") cannot be a bare URL.
+bool bare_host_start(const unsigned char* s, size_t dot) {
+  size_t b = dot;
+  while (b > 0 && (is_ascii_word(s[b - 1]) || s[b - 1] == '.')) --b;
+  return b == 0 || (s[b - 1] != '/' && s[b - 1] != '@');
+}
+
+// kPhoneContext needs one of its words before the number. Prefixes are compared, not whole
+// words, and any non-ASCII byte counts ((?i) lets U+017F match the 's' of "sms").
+bool has_phone_word(std::string_view text) {
+  static constexpr std::string_view kWords[] = {"call",  "cell",   "text",      "tel",
+                                                "phone", "mobile", "my number", "whatsapp",
+                                                "sms",   "ring",   "reach me",  "fax"};
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (s[i] >= 0x80) return true;
+    const char c = static_cast<char>(s[i] | 0x20);
+    if (c != 'c' && c != 't' && c != 'p' && c != 'm' && c != 'w' && c != 's' && c != 'r' &&
+        c != 'f') {
+      continue;
+    }
+    for (std::string_view w : kWords) {
+      if (w[0] == c && lower_equals(text, i, w)) return true;
+    }
+  }
+  return false;
+}
 
 Triggers scan_triggers(std::string_view text) {
   static const ScanTable kTable;
@@ -550,9 +615,18 @@ Triggers scan_triggers(std::string_view text) {
   size_t last_colon = std::string_view::npos;
   for (size_t i = 0; i < n; ++i) {
     if (!kTable.special[s[i]]) {
-      run_digits = 0;
-      run_grouped = false;
-      while (i + 1 < n && !kTable.special[s[i + 1]]) ++i;
+      // Spaces continue a run of number characters ("555 1234"); any other byte here ends it.
+      bool only_spaces = true;
+      size_t j = i;
+      do {
+        only_spaces &= s[j] == ' ';
+        ++j;
+      } while (j < n && !kTable.special[s[j]]);
+      if (!only_spaces) {
+        run_digits = 0;
+        run_grouped = false;
+      }
+      i = j - 1;
       continue;
     }
     const unsigned char c = s[i];
@@ -619,6 +693,10 @@ Triggers scan_triggers(std::string_view text) {
     switch (c) {
       case '@':
         t.at = true;
+        if (i > 0 && (is_ascii_word(s[i - 1]) || s[i - 1] >= 0x80 || s[i - 1] == '.' ||
+                      s[i - 1] == '%' || s[i - 1] == '+' || s[i - 1] == '-')) {
+          t.email_at = true;
+        }
         break;
       case '\n':
         if (!t.line_end_capital) t.line_end_capital = line_ends_with_capital(text, i);
@@ -634,8 +712,9 @@ Triggers scan_triggers(std::string_view text) {
         break;
       case '/':
         if (i > 0 && (s[i - 1] | 0x20) == 'u') t.reddit_user = true;
-        if (i >= 4 && (lower_equals(text, i - 4, ".com") || lower_equals(text, i - 4, ".net"))) {
-          t.url_bare = true;
+        if (!t.url_bare && i >= 4 &&
+            (lower_equals(text, i - 4, ".com") || lower_equals(text, i - 4, ".net"))) {
+          t.url_bare = bare_host_start(s, i - 4);
         }
         break;
       case '~':
@@ -739,6 +818,16 @@ void capitalised_words(std::string_view text, std::vector<Span>& out) {
   const size_t n = text.size();
   size_t i = 0;
   while (i < n) {
+    // Eight bytes at a time while none is an ASCII capital or a non-ASCII byte.
+    for (uint64_t w; i + 8 <= n; i += 8) {
+      constexpr uint64_t kHigh = 0x8080808080808080ull;
+      std::memcpy(&w, s + i, 8);
+      const uint64_t low = w & ~kHigh;
+      const uint64_t at_least_a = low + 0x3F3F3F3F3F3F3F3Full;  // bit 7: byte >= 'A'
+      const uint64_t past_z = low + 0x2525252525252525ull;      // bit 7: byte > 'Z'
+      if ((w | (at_least_a & ~past_z)) & kHigh) break;
+    }
+    if (i >= n) break;
     uint32_t cp;
     const unsigned char c = s[i];
     size_t len;
@@ -789,11 +878,12 @@ void capitalised_words(std::string_view text, std::vector<Span>& out) {
 struct Scrubber::Patterns {
   explicit Patterns(const ScrubOptions& options) {
     if (options.pseudonym_key) {
-      pseudonym_key = std::make_unique<internal::PseudonymKey>(*options.pseudonym_key);
+      pseudonyms = std::make_unique<internal::CachedPseudonyms>(*options.pseudonym_key);
     }
   }
-  // The pool key prepared once (HMAC states after the key block); null without a key.
-  std::unique_ptr<const internal::PseudonymKey> pseudonym_key;
+  // The pool key prepared once (HMAC states after the key block) with a cache of recent
+  // identities; null without a key.
+  std::unique_ptr<const internal::CachedPseudonyms> pseudonyms;
   std::unique_ptr<RE2> email = compile(kEmail);
   std::unique_ptr<RE2> email_obfuscated = compile(kEmailObfuscated);
   std::unique_ptr<RE2> phone_intl = compile(kPhoneIntl);
@@ -837,8 +927,8 @@ void Scrubber::Patterns::candidates(std::string_view text, bool valid_utf8,
       add(t, offset_of(text, g[0]), offset_of(text, g[0]) + g[0].size());
     });
   };
-  if (t.at) {
-    for_each_match(*email, text, [&](const re2::StringPiece* g) {
+  if (t.email_at) {
+    for_each_email_match(*email, text, [&](const re2::StringPiece* g) {
       add(PiiType::kEmail, offset_of(text, g[1]), offset_of(text, g[1]) + g[1].size());
     });
   }
@@ -893,7 +983,7 @@ void Scrubber::Patterns::candidates(std::string_view text, bool valid_utf8,
   // characters that holds all their digits.
   if (t.grouped_digits >= 10) phone(*phone_nanp, 10, 11);
   if (t.grouped_digits >= 9) phone(*phone_national, 9, 13);
-  phone(*phone_context, 7, 15);
+  if (t.number_digits >= 7 && has_phone_word(text)) phone(*phone_context, 7, 15);
 
   if (t.number_digits >= 13)
     for_each_match(*card, text, [&](const re2::StringPiece* g) {
@@ -1115,8 +1205,10 @@ std::vector<PiiSpan> Scrubber::detect(std::string_view text) const {
 }
 
 std::string Scrubber::pseudonymise(std::string_view kind, std::string_view identity) const {
-  if (!patterns_->pseudonym_key) return "[USER]";
-  return (*patterns_->pseudonym_key)(kind, identity);
+  if (!patterns_->pseudonyms) return "[USER]";
+  char out[internal::kPseudonymChars];
+  patterns_->pseudonyms->write(kind, identity, out);
+  return std::string(out, sizeof out);
 }
 
 std::string Scrubber::scrub(std::string_view raw) const {
@@ -1138,11 +1230,11 @@ std::string Scrubber::scrub(std::string_view raw) const {
     out.append(text.substr(pos, s.begin - pos));
     std::string_view value = text.substr(s.begin, s.end - s.begin);
     if (s.type == PiiType::kHandle) {
-      if (patterns_->pseudonym_key) {
+      if (patterns_->pseudonyms) {
         std::string_view sigil = value[0] == '@' ? "@" : value[0] == '/' ? "/u/" : "u/";
         out.append(sigil);
         char pseudonym[internal::kPseudonymChars];
-        patterns_->pseudonym_key->write(options_.handle_kind, value, pseudonym);
+        patterns_->pseudonyms->write(options_.handle_kind, value, pseudonym);
         out.append(pseudonym, sizeof pseudonym);
       } else {
         out.append("[USER]");

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "datadao/privacy/pii.hpp"
 
@@ -66,6 +69,35 @@ TEST(PrivacyPseudonym, ScrubberKeyedOnceMatchesTheFreeFunction) {
   EXPECT_EQ(s.scrub("ping u/Quiet_Owl and @Bob_99"),
             "ping u/" + pseudonym(key_of(5), "reddit", "quiet_owl") + " and @" +
                 pseudonym(key_of(5), "reddit", "bob_99"));
+}
+
+// The Scrubber caches recent identities; threads sharing it, with identities that collide in
+// the cache and evict each other, must each get the pseudonym of their own identity.
+TEST(PrivacyPseudonym, CachedPseudonymsAreRightFromManyThreads) {
+  ScrubOptions o;
+  o.pseudonym_key = key_of(11);
+  const Scrubber s(std::move(o));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 300; ++i) ids.push_back("author_" + std::to_string(i));
+  std::vector<std::string> expected;
+  for (const auto& id : ids) expected.push_back(pseudonym(key_of(11), "reddit", id));
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 20; ++round) {
+        for (size_t i = 0; i < ids.size(); ++i) {
+          const size_t k = (i * (t + 1) + round) % ids.size();
+          if (s.pseudonymise("reddit", ids[k]) != expected[k]) ++wrong;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  // A kind that differs only there is not served from the cache entry of another kind.
+  EXPECT_EQ(s.pseudonymise("x", ids[0]), pseudonym(key_of(11), "x", ids[0]));
+  EXPECT_NE(s.pseudonymise("x", ids[0]), expected[0]);
 }
 
 TEST(PrivacyPseudonym, CaseAndSigilInsensitive) {
