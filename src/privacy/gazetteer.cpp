@@ -616,16 +616,31 @@ enum : uint8_t { kInNames = 1, kInAmbiguous = 2, kInStop = 4 };
 struct Tables {
   std::unordered_map<std::string_view, uint8_t> lists;
   size_t longest = 0;
+  // Which (length, first letter, second letter) occur among the keys: most capitalised words
+  // of a text ("The", "Google") are ruled out by one bit test instead of a hash lookup.
+  static constexpr size_t kShapeLength = 16;
+  uint32_t shapes[kShapeLength][26] = {};
   Tables() {
     auto fill = [&](uint8_t bit, const auto& list) {
       for (const char* n : list) {
-        lists[n] |= bit;
-        longest = std::max(longest, std::string_view(n).size());
+        std::string_view w(n);
+        lists[w] |= bit;
+        longest = std::max(longest, w.size());
+        if (has_shape(w)) shapes[w.size()][w[0] - 'a'] |= 1u << (w[1] - 'a');
       }
     };
     fill(kInNames, kGivenNames);
     fill(kInAmbiguous, kAmbiguous);
     fill(kInStop, kStopWords);
+  }
+  // Lower-case `w` begins with two ASCII letters and is short: its shape bit decides. Other
+  // words are always looked up.
+  static bool has_shape(std::string_view w) {
+    return w.size() >= 2 && w.size() < kShapeLength && w[0] >= 'a' && w[0] <= 'z' && w[1] >= 'a' &&
+           w[1] <= 'z';
+  }
+  bool may_contain(std::string_view w) const {
+    return !has_shape(w) || (shapes[w.size()][w[0] - 'a'] >> (w[1] - 'a') & 1u);
   }
 };
 
@@ -651,7 +666,7 @@ std::optional<std::string_view> lower_ascii(std::string_view word, const Tables&
 // The lists `word` (any ASCII case) is in, as kIn* bits.
 uint8_t lists_of(std::string_view word, const Tables& t, std::array<char, kMaxWord>& buf) {
   std::optional<std::string_view> w = lower_ascii(word, t, buf);
-  if (!w) return 0;
+  if (!w || !t.may_contain(*w)) return 0;
   auto it = t.lists.find(*w);
   return it == t.lists.end() ? 0 : it->second;
 }

@@ -97,13 +97,17 @@ std::unique_ptr<RE2> compile(const char* pattern) {
 // Calls fn(groups) for each successive non-overlapping match; groups[0] is the whole match.
 // A template, not std::function: the callbacks capture more than fits its inline buffer, and a
 // heap allocation per pattern per text showed in profiles.
+// `group1_is_match`: the pattern is "\b(...)" or "(?i)\b(...)", so group 1 is the whole match;
+// asking RE2 for the match alone spares it the submatch engine (the DFA finds both ends).
 template <class Fn>
-void for_each_match(const RE2& re, std::string_view text, const Fn& fn) {
-  const int n = std::min(re.NumberOfCapturingGroups() + 1, 4);
+void for_each_match(const RE2& re, std::string_view text, const Fn& fn,
+                    bool group1_is_match = false) {
+  const int n = group1_is_match ? 1 : std::min(re.NumberOfCapturingGroups() + 1, 4);
   re2::StringPiece groups[4];
   re2::StringPiece input(text.data(), text.size());
   size_t pos = 0;
   while (pos <= text.size() && re.Match(input, pos, text.size(), RE2::UNANCHORED, groups, n)) {
+    if (group1_is_match) groups[1] = groups[0];
     fn(groups);
     size_t end = static_cast<size_t>(groups[0].data() - text.data()) + groups[0].size();
     pos = groups[0].empty() ? end + 1 : end;
@@ -1014,17 +1018,20 @@ void Scrubber::Patterns::candidates(std::string_view text, bool valid_utf8,
       if (valid_ipv6(s)) add(PiiType::kIpAddress, b, e);
     });
 
-  auto url_pattern = [&](const RE2& re) {
-    for_each_match(re, text, [&](const re2::StringPiece* g) {
-      std::string_view s(g[1].data(), g[1].size());
-      size_t len = trim_url(s);
-      if (len && personal_url(s.substr(0, len))) {
-        add(PiiType::kUrlPersonal, offset_of(text, g[1]), offset_of(text, g[1]) + len);
-      }
-    });
+  auto url_pattern = [&](const RE2& re, bool group1_is_match) {
+    for_each_match(
+        re, text,
+        [&](const re2::StringPiece* g) {
+          std::string_view s(g[1].data(), g[1].size());
+          size_t len = trim_url(s);
+          if (len && personal_url(s.substr(0, len))) {
+            add(PiiType::kUrlPersonal, offset_of(text, g[1]), offset_of(text, g[1]) + len);
+          }
+        },
+        group1_is_match);
   };
-  if (t.url) url_pattern(*url);
-  if (t.url_bare) url_pattern(*url_bare);
+  if (t.url) url_pattern(*url, true);
+  if (t.url_bare) url_pattern(*url_bare, false);
 
   for (const RE2* re :
        {t.at ? handle_at.get() : nullptr, t.reddit_user ? handle_reddit.get() : nullptr}) {
@@ -1046,9 +1053,12 @@ void Scrubber::Patterns::candidates(std::string_view text, bool valid_utf8,
                             t.digit && t.calle_word ? address_calle.get() : nullptr};
   for (const RE2* re : addresses) {
     if (re == nullptr) continue;
-    for_each_match(*re, text, [&](const re2::StringPiece* g) {
-      add(PiiType::kStreetAddress, offset_of(text, g[1]), offset_of(text, g[1]) + g[1].size());
-    });
+    for_each_match(
+        *re, text,
+        [&](const re2::StringPiece* g) {
+          add(PiiType::kStreetAddress, offset_of(text, g[1]), offset_of(text, g[1]) + g[1].size());
+        },
+        /*group1_is_match=*/true);
   }
 
   if (t.upper) names(text, t, valid_utf8, out);
