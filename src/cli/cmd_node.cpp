@@ -123,11 +123,13 @@ void register_node_commands(CLI::App& app, Context& ctx) {
     const std::string h = host.empty() ? nd->config().listen_host : host;
     check(api.start(h, p));
     nd->start();
-    if (!port_file.empty()) {
-      const std::string tmp = port_file + ".tmp";
+    auto write_port = [&](const std::string& file) {
+      const std::string tmp = file + ".tmp";
       std::ofstream(tmp) << api.port() << "\n";
-      std::filesystem::rename(tmp, port_file);  // readers never see a partial file
-    }
+      std::filesystem::rename(tmp, file);  // readers never see a partial file
+    };
+    if (!port_file.empty()) write_port(port_file);
+    write_port(paths.api_port().string());  // how this home's CLI finds the node
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     const uint64_t height = nd->read([](const ledger::Chain& c) { return c.height(); });
@@ -137,6 +139,8 @@ void register_node_commands(CLI::App& app, Context& ctx) {
     std::cerr << "datadao node: stopping" << std::endl;
     api.stop();
     nd->stop();
+    std::error_code ec;
+    std::filesystem::remove(paths.api_port(), ec);
   });
 
   auto* status = n->add_subcommand("status", "Show the node's chain id, height and head");

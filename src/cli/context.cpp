@@ -17,9 +17,14 @@ using nlohmann::json;
 std::string Context::resolved_node_url() const {
   if (!node_url.empty()) return node_url;
   if (const char* env = std::getenv("DATADAO_NODE"); env && *env) return env;
-  auto cfg = node::load_config(node::NodePaths::under(wallet::datadao_home()));
-  const uint16_t port = cfg.ok() ? cfg->port : node::kDefaultPort;
-  return "http://127.0.0.1:" + std::to_string(port);
+  const auto paths = node::NodePaths::under(wallet::datadao_home());
+  // A node running from this home wrote the port it bound; else its configured port.
+  std::ifstream running(paths.api_port());
+  unsigned port = 0;
+  if (running >> port && port > 0 && port <= 65535)
+    return "http://127.0.0.1:" + std::to_string(port);
+  auto cfg = node::load_config(paths);
+  return "http://127.0.0.1:" + std::to_string(cfg.ok() ? cfg->port : node::kDefaultPort);
 }
 
 std::string Context::wallet_or_default() const {

@@ -385,7 +385,7 @@ Result<ProducedBlock> Chain::produce_block(const std::vector<Transaction>& candi
     out.included.push_back(id);
     tx_bytes.push_back(std::move(enc));
   }
-  if (out.included.empty()) {
+  if (out.included.empty() && !candidates.empty()) {
     state_.rollback_block();  // nothing to undo (failed txs leave no trace); keeps it explicit
     return out;
   }
@@ -433,9 +433,9 @@ Status Chain::apply_block(const Block& block) {
     return reject(ErrorCode::kPermissionDenied,
                   "proposer " + short_hex(h.proposer) + " is not the chain's operator");
   }
-  if (block.txs.empty() || block.txs.size() > kMaxTxsPerBlock) {
+  if (block.txs.size() > kMaxTxsPerBlock) {  // 0 is a heartbeat block
     return reject(ErrorCode::kInvalidArgument, std::to_string(block.txs.size()) +
-                                                   " transactions (allowed 1.." +
+                                                   " transactions (allowed 0.." +
                                                    std::to_string(kMaxTxsPerBlock) + ")");
   }
   DD_TRY(verify_header_signature(block.header));

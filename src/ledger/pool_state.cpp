@@ -627,4 +627,13 @@ void State::end_block(const BlockContext& ctx) {
   detail::tally_due_proposals(m, ctx);
 }
 
+std::optional<uint64_t> State::next_proposal_deadline() const {
+  std::optional<uint64_t> first;
+  scan(crypto::as_bytes(detail::key_of(detail::kTagDue)), [&](const Bytes& k, const Bytes&) {
+    first = detail::get_be64(k.data() + 1);
+    return false;
+  });
+  return first;
+}
+
 }  // namespace datadao::ledger

@@ -1,6 +1,7 @@
 // Contribute: the owner of a registered file puts it in a pool, with the file key and the
 // claimed export handle sealed to the pool's box key. Rules: the pool exists and is accepting;
-// the sender owns the file; the file's source is the pool's; one contribution per file and pool;
+// the sender owns the file and is not the pool's validator (who would score itself); the file's
+// source is the pool's; one contribution per file and pool;
 // sealed key exactly 80 bytes; sealed claim 49..176 bytes (a 1..128-byte handle, sealed).
 #include "datadao/codec/codec.hpp"
 #include "datadao/ledger/transaction.hpp"
@@ -48,6 +49,10 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   if (!pool) return fail(ErrorCode::kNotFound, "no such pool");
   if (!pool->params.accepting) {
     return fail(ErrorCode::kFailedPrecondition, "the pool is not accepting contributions");
+  }
+  if (tx.sender == pool->validator) {
+    return fail(ErrorCode::kPermissionDenied,
+                "the pool's validator cannot contribute to the pool it scores");
   }
   const FileRecord* f = m.file(p.file_id);
   if (f == nullptr) return fail(ErrorCode::kNotFound, "no such file");

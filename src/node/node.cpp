@@ -245,12 +245,28 @@ void Node::finish(const crypto::Hash32& id, const TxOutcome& outcome) {
   }
 }
 
+std::chrono::milliseconds Node::heartbeat_interval() const {
+  const uint64_t interval = config_.block_interval_ms;
+  return std::chrono::milliseconds(
+      std::max<uint64_t>(interval, std::min<uint64_t>(10 * interval, 1000)));
+}
+
 void Node::run() {
   while (true) {
     std::vector<ledger::Transaction> batch;
     {
       std::unique_lock lock(pool_mu_);
-      pool_cv_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+      const auto woken = [&] { return stopping_ || !pending_.empty(); };
+      // Blocks are made for transactions, and also as a heartbeat while a proposal is open:
+      // its deadline is a height, and a quiet chain would otherwise never reach it.
+      while (!pool_cv_.wait_for(lock, heartbeat_interval(), woken)) {
+        bool open_vote = false;
+        {
+          std::lock_guard chain_lock(chain_mu_);
+          open_vote = chain_->state().next_proposal_deadline().has_value();
+        }
+        if (open_vote) break;
+      }
       if (pending_.empty() && stopping_) return;
     }
     // Let a block collect what arrives during the interval (unless shutting down).

@@ -106,6 +106,17 @@ TEST_F(ChainTest, ProducedBlockIncludesValidTxsAndReportsRejectedOnes) {
   EXPECT_TRUE(verify_header_signature(r->header).ok());
 }
 
+TEST_F(ChainTest, NoCandidatesMakesAnEmptyHeartbeatBlock) {
+  auto chain = make_chain();
+  auto r = chain->produce_block({}, genesis_.timestamp + 1, operator_);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_TRUE(r->produced());
+  EXPECT_EQ(r->header.header.height, 1u);
+  EXPECT_EQ(r->header.header.tx_count, 0u);
+  EXPECT_EQ(r->header.header.tx_root, merkle_empty_root());
+  EXPECT_EQ(chain->height(), 1u);
+}
+
 TEST_F(ChainTest, NoBlockIsMadeWhenNoCandidateApplies) {
   auto chain = make_chain();
   Hash32 before = chain->state().state_hash();

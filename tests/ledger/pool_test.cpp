@@ -167,6 +167,16 @@ TEST_F(PoolTest, OnlyThePoolValidatorCanAttest) {
   EXPECT_FALSE(s_.contribution(1)->attested);
 }
 
+TEST_F(PoolTest, ValidatorCannotContributeToThePoolItScores) {
+  ASSERT_TRUE(submit(s_, creator_, pool_spec()).ok());
+  uint64_t file = register_file(validator_, 1);
+  Status st = submit(s_, validator_, contribute_spec(1, file));
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, ErrorCode::kPermissionDenied) << err(st);
+  EXPECT_NE(err(st).find("validator"), std::string::npos);
+  EXPECT_FALSE(s_.contribution(1));
+}
+
 TEST_F(PoolTest, AttestationMintsAcceptedTimesRewardToTheContributor) {
   ASSERT_TRUE(submit(s_, creator_, pool_spec()).ok());
   contribute_and_attest(alice_, 1, 1, 37);

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include "datadao/codec/codec.hpp"
 #include "datadao/ledger/chain.hpp"
@@ -212,6 +213,30 @@ TEST_F(PoolApiTest, ProposalsAndVotesAreVisible) {
   auto none = client_->get("/v1/pools/1/proposals/1/votes/" + codec::to_hex(val_.public_key));
   EXPECT_EQ((*none)["voted"], false);
   EXPECT_EQ(client_->get("/v1/pools/1/proposals/2").error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(PoolApiTest, OpenProposalClosesOnAnIdleChainThroughHeartbeatBlocks) {
+  pool_with_contributions(1);
+  submit(val_, attest(1, 2));
+  ledger::Propose p;
+  p.pool_id = 1;
+  p.param = ledger::PoolParam::kQuorumBps;
+  p.value = 100;
+  submit(alice_, p);  // voting period 3 blocks; nobody sends anything after this
+  const uint64_t height_at_proposal = (*client_->get("/v1/status"))["height"].get<uint64_t>();
+  json prop;
+  for (int i = 0; i < 200; ++i) {
+    prop = *client_->get("/v1/pools/1/proposals/1");
+    if (prop["status"] != "open") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  EXPECT_EQ(prop["status"], "rejected");  // no votes: no quorum
+  EXPECT_EQ(prop["closed_height"], prop["deadline"]);
+  // Heartbeats stop once nothing is open: the chain goes quiet again.
+  const uint64_t h1 = (*client_->get("/v1/status"))["height"].get<uint64_t>();
+  EXPECT_GT(h1, height_at_proposal);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ((*client_->get("/v1/status"))["height"].get<uint64_t>(), h1);
 }
 
 }  // namespace

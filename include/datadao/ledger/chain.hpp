@@ -32,10 +32,10 @@
 namespace datadao::ledger {
 
 struct ProducedBlock {
-  SignedHeader header;                             // meaningful only if produced()
-  std::vector<Hash32> included;                    // tx ids, in block order
-  std::vector<std::pair<Hash32, Error>> rejected;  // tx id and why it was left out
-  bool produced() const { return !included.empty(); }
+  SignedHeader header;                                         // meaningful only if produced()
+  std::vector<Hash32> included;                                // tx ids, in block order
+  std::vector<std::pair<Hash32, Error>> rejected;              // tx id and why it was left out
+  bool produced() const { return header.header.height != 0; }  // genesis is the only height 0
 };
 
 struct TxLocation {
@@ -80,10 +80,12 @@ class Chain {
   static Result<std::unique_ptr<Chain>> open(const std::filesystem::path& db);
 
   // Applies the candidates in order, leaving out (and reporting) those that fail; stops adding
-  // at kMaxTxsPerBlock or kMaxBlockBytes (the rest are reported as kLimitExceeded). If none
-  // applied, no block is made and produced() is false. Otherwise builds, signs and persists the
-  // block. timestamp must not be below the head's. On a persistence error nothing changes
-  // (in memory or on disk) and the error is returned.
+  // at kMaxTxsPerBlock or kMaxBlockBytes (the rest are reported as kLimitExceeded). If there
+  // were candidates and none applied, no block is made and produced() is false. No candidates
+  // at all asks for an empty block: a heartbeat that advances the height so that height-based
+  // rules (proposal deadlines) take effect on a quiet chain. Otherwise builds, signs and persists
+  // the block. timestamp must not be below the head's. On a persistence error nothing changes (in
+  // memory or on disk) and the error is returned.
   Result<ProducedBlock> produce_block(const std::vector<Transaction>& candidates,
                                       uint64_t timestamp, const crypto::SigningKeyPair& proposer);
 

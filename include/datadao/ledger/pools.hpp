@@ -31,7 +31,9 @@ using AccountId = crypto::PublicKey;
 inline constexpr size_t kMaxPoolNameBytes = 64;
 inline constexpr uint32_t kBasisPoints = 10'000;
 inline constexpr uint64_t kMaxVotingPeriodBlocks = 1'000'000;
-inline constexpr uint64_t kMaxRewardPerPoint = 1'000'000'000'000ull;  // 10^12 base units
+// 10^6 tokens per point: a supply of 2^64 then holds 1.8 * 10^13 points (18 million exports of a
+// million records) before minting would overflow and attestations be refused.
+inline constexpr uint64_t kMaxRewardPerPoint = 1'000'000ull;
 inline constexpr size_t kMaxHandleBytes = 128;
 inline constexpr size_t kMaxSealedClaimBytes = kMaxHandleBytes + crypto::kSealOverheadBytes;
 inline constexpr size_t kMaxAttestNoteBytes = 512;

@@ -143,6 +143,9 @@ class State {
   std::optional<AccountId> handle_owner(uint64_t pool_id, const crypto::Hash32& handle_tag) const;
   std::optional<Proposal> proposal(uint64_t pool_id, uint64_t proposal_id) const;
   std::vector<Proposal> proposals(uint64_t pool_id) const;
+  // The earliest deadline of an open proposal in any pool, if one is open. A node that makes
+  // blocks only for transactions uses it to keep blocks coming until every vote has closed.
+  std::optional<uint64_t> next_proposal_deadline() const;
   std::optional<VoteRecord> vote(uint64_t pool_id, uint64_t proposal_id,
                                  const AccountId& voter) const;
 

@@ -43,6 +43,9 @@ struct NodePaths {
   std::filesystem::path chain_db() const { return dir / "chain.db"; }
   std::filesystem::path blobs() const { return dir / "blobs"; }
   std::filesystem::path lock() const { return dir / "LOCK"; }
+  // The port a running `datadao node start` actually bound (removed when it stops), so the CLI
+  // finds a node started with --port 0 or an overridden port.
+  std::filesystem::path api_port() const { return dir / "api.port"; }
   static NodePaths under(const std::filesystem::path& home) { return {home / "node"}; }
 };
 
@@ -107,6 +110,9 @@ class Node {
  private:
   Node() = default;
   void run();
+  // How long an idle node waits before a heartbeat block (made only while a proposal is open):
+  // ten block intervals, at most 1 s, at least one block interval.
+  std::chrono::milliseconds heartbeat_interval() const;
   void finish(const crypto::Hash32& id, const TxOutcome& outcome);
 
   NodePaths paths_;
@@ -115,7 +121,7 @@ class Node {
   std::unique_ptr<ledger::Chain> chain_;
   std::unique_ptr<vault::LocalDirBackend> blobs_;
   mutable std::mutex chain_mu_;
-
+  // Lock order: pool_mu_ before chain_mu_ when both are held (the block producer's heartbeat).
   mutable std::mutex pool_mu_;
   std::condition_variable pool_cv_;
   std::vector<ledger::Transaction> pending_;
