@@ -61,6 +61,11 @@ uint64_t max_ciphertext_for(uint64_t max_plaintext) {
   return max_plaintext + max_plaintext / 8 + (1u << 20);
 }
 
+// "1 exact duplicate", "2 exact duplicates".
+std::string count_of(uint64_t n, std::string_view singular) {
+  return std::to_string(n) + " " + std::string(singular) + (n == 1 ? "" : "s");
+}
+
 // The score explained in a few words: counts and reasons, never record text or the handle.
 std::string make_note(const proof::ContributionScore& s, bool identity_free_source,
                       const privacy::Scrubber& scrubber) {
@@ -73,13 +78,15 @@ std::string make_note(const proof::ContributionScore& s, bool identity_free_sour
       // The ledger decides whether the handle is still free; the note states the finding.
       note += "export account matches the claimed handle";
     } else if (identity_free_source) {
-      note += "no account identity in this source's exports: accepted on the contributing wallet";
+      note +=
+          "no account identity in this source's exports: ownership rests on the contributing "
+          "wallet";
     } else {
       note += "not owned: " + s.ownership_reason;
     }
-    note += "; " + std::to_string(s.records_total) + " records: " + std::to_string(s.accepted) +
-            " accepted, " + std::to_string(s.exact_duplicates) + " exact duplicates, " +
-            std::to_string(s.near_duplicates) + " near duplicates, " +
+    note += "; " + count_of(s.records_total, "record") + ": " + std::to_string(s.accepted) +
+            " accepted, " + count_of(s.exact_duplicates, "exact duplicate") + ", " +
+            count_of(s.near_duplicates, "near duplicate") + ", " +
             std::to_string(s.low_quality + s.empty) + " low quality";
     if (s.empty > 0 || !s.low_quality_reasons.empty()) {
       note += " (";
@@ -386,8 +393,10 @@ struct Validator::Impl {
     if (s.owned) {
       a.owned = true;
       a.handle_tag = proof::handle_tag(secret, source, handle);
-    } else if (identity_free() && s.authentic && s.accepted > 0) {
-      // Ownership rests on the contributing wallet: its account stands in for the handle.
+    } else if (identity_free() && s.authentic) {
+      // Ownership rests on the contributing wallet: its account stands in for the handle. Owned
+      // even when nothing is accepted, so that points 0 is explained by the records (e.g. all
+      // duplicates of a re-upload), not by ownership.
       a.owned = true;
       a.handle_tag = proof::handle_tag(secret, source, "wallet:" + codec::to_hex(*contributor));
     }
@@ -433,7 +442,9 @@ Result<std::unique_ptr<Validator>> Validator::open(const wallet::Wallet& wallet,
   auto src = ingest::parse_source(source);
   if (!src.ok()) {
     return make_error(ErrorCode::kFailedPrecondition,
-                      what + " takes source '" + source + "', which no importer reads");
+                      what + " takes source '" + source +
+                          "', which no importer reads (sources with importers: reddit, x, "
+                          "spotify, oura); it cannot be validated");
   }
   impl->source = *src;
   DD_ASSIGN(impl->chain_id, impl->client.chain_id());

@@ -507,5 +507,73 @@ TEST_F(ValidatorTest, OuraWithoutIdentityIsAccepted) {
   EXPECT_GT(c->points, 0u);
 }
 
+// Oura ownership rests on the wallet, so a re-upload of the same days is owned and earns nothing
+// because every record is a duplicate, not because of ownership.
+TEST_F(ValidatorTest, OuraReuploadIsOwnedButAllDuplicates) {
+  const uint64_t pool = create_pool("oura-dao", "oura");
+  ingest::FixtureOptions o;
+  o.seed = 13;
+  o.records = 8;
+  auto fx = ingest::make_oura_export(o);
+  ASSERT_TRUE(fx.ok());
+  const uint64_t first = contribute(alice_, pool, "oura", fx->zip, "(no account)");
+  auto v = open_validator("oura-dao");
+  ASSERT_TRUE(v);
+  RoundReport r1 = round(*v);
+  const AttestedContribution* a = find(r1, first);
+  ASSERT_NE(a, nullptr);
+  ASSERT_GT(a->points, 0u);
+  for (const wallet::Wallet* w : {&alice_, &bob_}) {
+    const uint64_t again = contribute(*w, pool, "oura", fx->zip, "(no account)");
+    RoundReport r = round(*v);
+    const AttestedContribution* b = find(r, again);
+    ASSERT_NE(b, nullptr) << w->name;
+    EXPECT_TRUE(b->authentic) << w->name;
+    EXPECT_TRUE(b->owned) << w->name;
+    EXPECT_FALSE(b->handle_conflict) << w->name;
+    EXPECT_EQ(b->accepted, 0u) << w->name;
+    EXPECT_EQ(b->points, 0u) << w->name;
+    EXPECT_EQ(b->exact_duplicates, a->accepted + a->exact_duplicates) << w->name;
+    EXPECT_EQ(b->low_quality, a->low_quality) << w->name;
+    EXPECT_NE(b->note.find("ownership rests on the contributing wallet"), std::string::npos)
+        << b->note;
+  }
+  EXPECT_EQ(pool_tokens(pool, bob_), 0u);
+}
+
+TEST_F(ValidatorTest, NoteSaysOneExactDuplicateInTheSingular) {
+  // X: every text is a tweet, so the planted duplicate cannot land in a low-quality record.
+  const uint64_t pool = create_pool("x-dao", "x");
+  ingest::FixtureOptions o;
+  o.seed = 14;
+  o.username = "alice_x";
+  o.records = 10;
+  o.duplicates = 1;
+  auto fx = ingest::make_x_export(o);
+  ASSERT_TRUE(fx.ok());
+  const uint64_t id = contribute(alice_, pool, "x", fx->zip, "alice_x");
+  auto v = open_validator("x-dao");
+  ASSERT_TRUE(v);
+  RoundReport r = round(*v);
+  const AttestedContribution* a = find(r, id);
+  ASSERT_NE(a, nullptr);
+  ASSERT_EQ(a->exact_duplicates, 1u) << a->note;
+  EXPECT_NE(a->note.find(", 1 exact duplicate,"), std::string::npos) << a->note;
+  EXPECT_EQ(a->note.find("1 exact duplicates"), std::string::npos) << a->note;
+  EXPECT_NE(a->note.find(std::to_string(a->records_total) + " records:"), std::string::npos)
+      << a->note;
+}
+
+TEST_F(ValidatorTest, PoolOfASourceWithoutImporterIsRefusedAtOpen) {
+  create_pool("facebook-dao", "facebook");  // the ledger is generic and takes it
+  auto v = Validator::open(validator_, url_, "facebook-dao", *backend_);
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_NE(v.error().message.find("'facebook', which no importer reads"), std::string::npos)
+      << v.error().message;
+  EXPECT_NE(v.error().message.find("reddit, x, spotify, oura"), std::string::npos)
+      << v.error().message;
+}
+
 }  // namespace
 }  // namespace datadao::validator
