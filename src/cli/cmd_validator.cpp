@@ -75,6 +75,25 @@ void print_attested(const Context& ctx, const validator::AttestedContribution& a
             << (a.handle_conflict ? "  (handle held by another wallet)" : "") << std::endl;
 }
 
+// What the operator can do about a deferral, when we know ("" otherwise).
+std::string hint_for(const Error& e) {
+  if (e.message.find("has no credits") != std::string::npos) {
+    return "the validator's account needs credits: ask the operator for a transfer";
+  }
+  return "";
+}
+
+void print_deferred(const Context& ctx, const validator::DeferredContribution& d, uint64_t pool) {
+  const std::string hint = hint_for(d.error);
+  if (ctx.json) {
+    json j = {{"event", "deferred"}, {"pool_id", pool}, {"id", d.id}, {"reason", d.error.message}};
+    if (!hint.empty()) j["hint"] = hint;
+    std::cout << j.dump() << std::endl;
+  }
+  std::cerr << "left pending: " << d.error.message << (hint.empty() ? "" : " (" + hint + ")")
+            << std::endl;
+}
+
 struct RunOptions {
   std::string pool;
   bool once = false;
@@ -128,13 +147,20 @@ void run_validator(const Context& ctx, const RunOptions& o) {
     }
     for (const auto& a : round->attested) print_attested(ctx, a, v->pool_id());
     for (const auto& d : round->deferred) {
-      if (reported.insert(d.error.message).second) {
-        std::cerr << "left pending: " << d.error.message << std::endl;
-      }
+      // --once prints every deferral; the loop prints a reason once, not every round.
+      if (o.once || reported.insert(d.error.message).second) print_deferred(ctx, d, v->pool_id());
     }
     if (round->stopped) {
       trouble(*round->stopped);
       continue;
+    }
+    if (o.once && !round->deferred.empty()) {
+      // A round that scored nothing it was asked to is not a success, whatever the reason.
+      const size_t n = round->deferred.size();
+      throw CliError(ErrorCode::kFailedPrecondition,
+                     std::to_string(n) + (n == 1 ? " contribution was" : " contributions were") +
+                         " left pending (reasons above); the next run retries " +
+                         (n == 1 ? "it" : "them"));
     }
     if (warned) {
       std::cerr << "node reachable again" << std::endl;
@@ -159,7 +185,9 @@ void register_validator_commands(CLI::App& app, Context& ctx) {
       "attest on the ledger. Prints one line per attested contribution (--json: JSON lines). "
       "Runs until SIGINT/SIGTERM unless --once. The wallet must be the pool's validator.");
   run->add_option("--pool", opts.pool, "Pool id or name")->required();
-  run->add_flag("--once", opts.once, "One round, then exit (non-zero if the node is unreachable)");
+  run->add_flag("--once", opts.once,
+                "One round, then exit: 1 if the node is unreachable or any contribution was left "
+                "pending (e.g. the validator's account has no credits)");
   run->add_option("--interval-ms", opts.interval_ms, "Pause between rounds (default 2000)")
       ->check(CLI::Range(int64_t{10}, int64_t{3'600'000}));
   run->footer(
