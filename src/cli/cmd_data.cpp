@@ -1,5 +1,6 @@
 // `datadao import` and `datadao scrub`: see what a contribution holds, and try the scrubber.
 // `datadao fixture`: write a synthetic export in a platform's format, to try the whole flow.
+#include <cctype>
 #include <fstream>
 #include <iostream>
 
@@ -116,10 +117,16 @@ void register_data_commands(CLI::App& app, Context& ctx) {
               {"account_identity", f.account_identity},
               {"records", f.by_kind}};
     emit(ctx, j, [&] {
-      std::cout << "wrote " << fx_out << " (" << f.zip.size() << " bytes, " << name
-                << " export of account '" << f.account_identity << "':";
+      std::cout << "wrote " << fx_out << " (" << f.zip.size() << " bytes, " << name << " export";
+      if (!f.account_identity.empty()) std::cout << " of account '" << f.account_identity << "'";
+      std::cout << ":";
       for (const auto& [kind, n] : f.by_kind) std::cout << " " << n << " " << kind;
       std::cout << ")\n";
+      if (f.account_identity.empty()) {
+        std::string platform = name;
+        platform[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(platform[0])));
+        std::cout << "(" << platform << " exports carry no account name; --user is not used)\n";
+      }
     });
   });
 }
