@@ -24,6 +24,15 @@ fail() { echo "pools walkthrough FAILED: $*" >&2; exit 1; }
 jstr() { sed -n "s/^ *\"$1\": \"\([^\"]*\)\".*/\1/p" | head -n 1; }
 jnum() { sed -n "s/^ *\"$1\": \([0-9][0-9]*\).*/\1/p" | head -n 1; }
 jbool() { sed -n "s/^ *\"$1\": \(true\|false\).*/\1/p" | head -n 1; }
+# Runs a command that must fail with exit code $1 and say $2 on stderr (which is shown).
+refused() {
+  local code=$1 says=$2 rc=0
+  shift 2
+  "$@" 2>"$W/err" || rc=$?
+  cat "$W/err"
+  [ "$rc" -eq "$code" ] || fail "'$*' exited $rc, expected $code"
+  grep -qF -- "$says" "$W/err" || fail "'$*' should say: $says"
+}
 
 DATADAO_PASSPHRASE=$(head -c 18 /dev/urandom | base64)
 export DATADAO_PASSPHRASE
@@ -49,9 +58,11 @@ for _ in $(seq 100); do [ -s "$W/port" ] && break; sleep 0.1; done
 [ -s "$W/port" ] || { cat "$W/node.log"; fail "node did not start"; }
 export DATADAO_NODE="http://127.0.0.1:$(cat "$W/port")"
 
-step "alice creates the pool reddit-dao, validated by val (votes close after 3 blocks)"
+# While a proposal is open the node makes a heartbeat block every 200 ms (10 block intervals), so
+# the voting period must outlast the votes' CLI calls: 100 blocks is 20 s at the least.
+step "alice creates the pool reddit-dao, validated by val (votes close after 100 blocks)"
 POOL=$(alice --json pool create reddit-dao --source reddit --validator "$W/val.pub.json" \
-  --reward-per-point 1000 --quorum-bps 2000 --voting-period 3 | jnum pool_id)
+  --reward-per-point 1000 --quorum-bps 2000 --voting-period 100 | jnum pool_id)
 [ -n "$POOL" ] && [ "$POOL" -gt 0 ] || fail "pool create printed no pool id"
 alice pool list | grep -q "reddit-dao" || fail "pool list does not show reddit-dao"
 alice pool show reddit-dao
@@ -63,13 +74,20 @@ if alice pool create reddit-dao --source reddit --validator "$W/val.pub.json" 2>
 fi
 cat "$W/err"
 
-# Puts an export in the vault, registers it and contributes it; prints the contribution id.
-contribute() {
-  local who=$1 zip=$2 handle=$3 hash file
+# Puts an export in the vault as $1 and registers it as $3 data; prints the file id.
+register() {
+  local who=$1 zip=$2 source=$3 hash file
   hash=$("$who" --json vault put "$zip" | jstr blob_hash)
   [ ${#hash} -eq 64 ] || fail "$who: vault put printed no blob hash"
-  file=$("$who" --json file register "$hash" --source reddit | jnum file_id)
+  file=$("$who" --json file register "$hash" --source "$source" | jnum file_id)
   [ -n "$file" ] || fail "$who: file register printed no file id"
+  echo "$file"
+}
+
+# Puts a Reddit export in the vault, registers it and contributes it; prints the contribution id.
+contribute() {
+  local who=$1 zip=$2 handle=$3 file
+  file=$(register "$who" "$zip" reddit)
   "$who" --json pool contribute reddit-dao "$file" --handle "$handle" | jnum contribution_id
 }
 
@@ -105,6 +123,21 @@ if alice pool contribute reddit-dao "$XFILE" --handle alice_r 2>"$W/err"; then
   fail "alice contributed bob's file"
 fi
 cat "$W/err"
+# The same X export registered as Reddit data: the local import check refuses it.
+XRFILE=$(register bob "$W/bob_x.zip" reddit)
+refused 1 "file $XRFILE does not import as a reddit export" \
+  bob pool contribute reddit-dao "$XRFILE" --handle bob_r
+# alice's second export under someone else's handle: refused, naming the export's account.
+alice fixture reddit --seed 33 --user alice_r --records 6 -o "$W/alice2.zip" >/dev/null
+A2FILE=$(register alice "$W/alice2.zip" reddit)
+refused 1 "account 'alice_r', not of --handle 'bob_r'" \
+  alice pool contribute reddit-dao "$A2FILE" --handle bob_r
+[ "$(alice --json contribution list | grep -c '"pool_id"')" -eq 1 ] ||
+  fail "a refused contribution reached the ledger"
+
+step "a pool for a source no importer reads is refused (usage error: exit 2)"
+refused 2 "sources with importers: reddit, x, spotify, oura" \
+  alice pool create fb-dao --source facebook --validator "$W/val.pub.json"
 
 step "before the validator runs, the contributions are pending"
 alice contribution show "$ALICE_C"
@@ -113,6 +146,14 @@ alice contribution show "$ALICE_C"
 
 step "val runs the validator once: decrypts, imports, scores and attests every contribution"
 val validator run --pool reddit-dao --once
+
+step "a validator whose account has no credits cannot attest: --once exits 1 and says why"
+val2() { DATADAO_HOME=$W/val2 "$DD" --wallet val2 "$@"; }
+val2 wallet create val2
+val2 wallet export-public -o "$W/val2.pub.json"
+alice pool create unfunded-dao --source reddit --validator "$W/val2.pub.json" >/dev/null
+alice pool contribute unfunded-dao "$A2FILE" --handle alice_r
+refused 1 "the validator's account needs credits" val2 validator run --pool unfunded-dao --once
 
 points() { alice --json contribution show "$1" | jnum points; }
 for c in "$ALICE_C" "$BOB_C" "$COPY_C"; do alice contribution show "$c"; done
@@ -133,6 +174,31 @@ B_TOK=$(alice --json pool tokens reddit-dao --of "$W/bob.pub.json" | jnum tokens
 [ "$(alice --json pool show reddit-dao | jnum token_supply)" -eq $((A_TOK + B_TOK)) ] ||
   fail "the token supply is not the sum of the holdings"
 
+step "Oura exports carry no account: no --handle; a re-upload is owned but all duplicates"
+alice fixture oura --seed 44 --records 5 -o "$W/alice_oura.zip" | tee "$W/out"
+grep -q "Oura exports carry no account name" "$W/out" || fail "fixture oura should say it has no account"
+grep -q "account ''" "$W/out" && fail "fixture oura printed an empty account"
+alice pool create oura-dao --source oura --validator "$W/val.pub.json" >/dev/null
+oura_contribute() {
+  local who=$1 file
+  file=$(register "$who" "$W/alice_oura.zip" oura)
+  "$who" --json pool contribute oura-dao "$file" | jnum contribution_id
+}
+OURA_A=$(oura_contribute alice)
+val validator run --pool oura-dao --once
+OURA_B=$(oura_contribute bob)
+val validator run --pool oura-dao --once
+alice contribution show "$OURA_A" | tee "$W/out"
+grep -q "an oura export" "$W/out" || fail "the explanation should say 'an oura export'"
+grep -q "ownership rests on the contributing wallet" "$W/out" ||
+  fail "the explanation should say ownership rests on the wallet"
+[ "$(points "$OURA_A")" -gt 0 ] || fail "alice's Oura export should earn points"
+bob contribution show "$OURA_B" | tee "$W/out"
+[ "$(bob --json contribution show "$OURA_B" | jbool owned)" = true ] ||
+  fail "bob's re-upload of Oura days is his wallet's: owned"
+[ "$(points "$OURA_B")" = 0 ] || fail "a re-upload of the same Oura days earned points"
+grep -q "no record was accepted" "$W/out" || fail "points 0 should be explained by the records"
+
 step "alice proposes doubling the reward; alice and bob vote yes"
 PROP=$(alice --json pool propose reddit-dao --param reward_per_point --value 2000 \
   --description "double the reward" | jnum proposal_id)
@@ -141,13 +207,14 @@ alice pool vote reddit-dao "$PROP" --yes
 bob pool vote reddit-dao "$PROP" --yes
 if bob pool vote reddit-dao "$PROP" --no 2>"$W/err"; then fail "bob voted twice"; fi
 cat "$W/err"
+refused 2 "say --yes or --no" alice pool vote reddit-dao "$PROP"
 if val pool vote reddit-dao "$PROP" --yes 2>"$W/err"; then fail "val voted without tokens"; fi
 cat "$W/err"
 alice pool proposals reddit-dao
 [ "$(alice --json pool show reddit-dao | jnum reward_per_point)" = 1000 ] ||
   fail "the reward changed before the vote closed"
 
-step "blocks pass (a block is made only when a transaction arrives: small transfers)"
+step "blocks pass (heartbeat blocks while the proposal is open; small transfers add more)"
 DEADLINE=$(alice --json pool proposals reddit-dao | jnum deadline)
 while [ "$(operator --json node status | jnum height)" -le "$DEADLINE" ]; do
   alice transfer --to "$W/bob.pub.json" --amount 1 >/dev/null

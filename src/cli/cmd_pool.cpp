@@ -8,7 +8,11 @@
 
 #include "cli.hpp"
 #include "datadao/codec/codec.hpp"
+#include "datadao/ingest/importers.hpp"
 #include "datadao/ledger/pools.hpp"
+#include "datadao/proof/contribution.hpp"
+#include "datadao/validator/validator.hpp"
+#include "datadao/vault/backend.hpp"
 #include "datadao/vault/vault.hpp"
 #include "datadao/wallet/keyring.hpp"
 
@@ -89,6 +93,122 @@ std::optional<json> find_contribution(const Context& ctx, const ledger::AccountI
 
 std::string yes_no(bool b) { return b ? "yes" : "no"; }
 
+// "1 exact duplicate", "2 exact duplicates".
+std::string count_of(uint64_t n, const std::string& singular) {
+  return std::to_string(n) + " " + singular + (n == 1 ? "" : "s");
+}
+
+// "a reddit export", "an oura export", "an x export".
+std::string a_source(const std::string& source) {
+  const bool an = !source.empty() && std::string_view("aeiox").find(source[0]) != std::string::npos;
+  return (an ? "an " : "a ") + source;
+}
+
+// Sources that have an importer, so a validator can score their exports.
+constexpr ingest::Source kImportedSources[] = {ingest::Source::kReddit, ingest::Source::kX,
+                                               ingest::Source::kSpotify, ingest::Source::kOura};
+
+std::string imported_source_list() {
+  std::string out;
+  for (ingest::Source s : kImportedSources) {
+    out += (out.empty() ? "" : ", ") + std::string(ingest::source_name(s));
+  }
+  return out;
+}
+
+// Sources whose exports carry no account name: the validator accepts them on the contributing
+// wallet and ignores the claimed handle (see datadao/validator/validator.hpp).
+bool carries_no_account(const std::string& source) {
+  return source == ingest::source_name(ingest::Source::kOura);
+}
+
+// The claim sealed for such sources: the ledger wants 1+ bytes, the validator reads none of it.
+constexpr std::string_view kNoAccountClaim = "(no account)";
+
+// Ciphertext the validator downloads at most for its export limit (as in validator.cpp: the
+// default chunking's overhead plus slack).
+uint64_t max_ciphertext_for(uint64_t max_plaintext) {
+  return max_plaintext + max_plaintext / 8 + (1u << 20);
+}
+
+// A contribution cannot be redone (one per file and pool), so before submitting one, do what the
+// validator will: fetch the blob from the node (where the validator reads it), decrypt it, run
+// the source's importer with the validator's limits, and compare the export's account with the
+// handle as proof::same_account does. `handle` is empty for sources without an account.
+// Returns the number of records; throws CliError saying what is wrong.
+uint64_t check_export(const Context& ctx, const std::string& fid, ingest::Source source,
+                      const crypto::Hash32& hash, const crypto::SymmetricKey& key,
+                      uint64_t ciphertext_size, const std::string& handle) {
+  const validator::ValidatorOptions limits;  // the validator's defaults
+  const std::string name(ingest::source_name(source));
+  const std::string earns_nothing =
+      ": the validator would attest it not authentic and it would earn nothing (--no-check skips "
+      "this check)";
+  const std::string too_large = fid + " is above the validator's " +
+                                std::to_string(limits.max_export_bytes >> 20) +
+                                " MiB export limit" + earns_nothing;
+  const uint64_t max_cipher = max_ciphertext_for(limits.max_export_bytes);
+  if (ciphertext_size > max_cipher) throw CliError(ErrorCode::kLimitExceeded, too_large);
+  const std::string url = ctx.resolved_node_url();
+  vault::HttpBackend backend(url);
+  auto blob = backend.get_bytes(hash, max_cipher);
+  if (!blob.ok()) {
+    if (blob.error().code == ErrorCode::kNotFound) {
+      throw CliError(ErrorCode::kNotFound,
+                     fid + "'s blob is not in the node's vault at " + url +
+                         ", where the validator reads it: store it there with `datadao vault "
+                         "put` (without --vault-dir) first");
+    }
+    if (blob.error().code == ErrorCode::kLimitExceeded) {
+      throw CliError(ErrorCode::kLimitExceeded, too_large);
+    }
+    throw CliError(blob.error().with_context(fid));
+  }
+  auto plain = vault::decode_blob(*blob, key, fid, limits.max_export_bytes);
+  if (!plain.ok()) {
+    if (plain.error().code == ErrorCode::kLimitExceeded) {
+      throw CliError(ErrorCode::kLimitExceeded, too_large);
+    }
+    throw CliError(plain.error().with_context(fid + ": the key in your keyring does not open it"));
+  }
+  blob->clear();
+  blob->shrink_to_fit();
+  ingest::ImportSummary summary;
+  const Status imported = ingest::import_buffer(
+      source, std::string_view(reinterpret_cast<const char*>(plain->data()), plain->size()), fid,
+      limits.limits, [](const ingest::Record&) { return Status::Ok(); }, &summary);
+  crypto::wipe(std::span<uint8_t>(plain->data(), plain->size()));
+  if (!imported.ok()) {
+    std::string why = imported.error().message;
+    if (why.rfind(fid + ": ", 0) == 0) why.erase(0, fid.size() + 2);  // named once is enough
+    throw CliError(ErrorCode::kInvalidArgument, fid + " does not import as " + a_source(name) +
+                                                    " export: " + why + earns_nothing);
+  }
+  if (summary.records == 0) {
+    throw CliError(ErrorCode::kInvalidArgument,
+                   fid + " is " + a_source(name) +
+                       " export with no records: it would earn nothing (--no-check skips this "
+                       "check)");
+  }
+  if (handle.empty()) return summary.records;  // no account in such exports
+  const std::string not_owned =
+      ": the validator would find it not yours and it would earn nothing (--no-check skips this "
+      "check)";
+  // It is the contributor's own export, so naming its account to them discloses nothing.
+  if (summary.account_identity.empty()) {
+    throw CliError(ErrorCode::kInvalidArgument, fid + " is " + a_source(name) +
+                                                    " export that names no account, so it "
+                                                    "cannot be tied to --handle '" +
+                                                    handle + "'" + not_owned);
+  }
+  if (!proof::same_account(summary.account_identity, handle)) {
+    throw CliError(ErrorCode::kInvalidArgument,
+                   fid + " is the " + name + " export of account '" + summary.account_identity +
+                       "', not of --handle '" + handle + "'" + not_owned);
+  }
+  return summary.records;
+}
+
 // The score of a contribution in plain words, one line per part (shared by `contribution show`
 // and its --json "explanation").
 std::vector<std::string> explain(const json& c, const json& pool) {
@@ -104,12 +224,17 @@ std::vector<std::string> explain(const json& c, const json& pool) {
   const bool owned = a.value("owned", false);
   const bool conflict = a.value("handle_conflict", false);
   out.push_back("scored at block " + std::to_string(a.value("height", uint64_t{0})));
-  out.push_back(
-      "authentic: " + yes_no(authentic) +
-      (authentic ? " (the archive has the structure and consistent data of a " + source + " export)"
-                 : " (the archive is not a consistent " + source + " export)"));
+  out.push_back("authentic: " + yes_no(authentic) +
+                (authentic ? " (the archive has the structure and consistent data of " +
+                                 a_source(source) + " export)"
+                           : " (the archive is not a consistent " + source + " export)"));
   std::string own = "owned: " + yes_no(owned);
-  if (owned) {
+  if (carries_no_account(source)) {
+    own += " (this source's exports carry no account; ownership rests on the contributing wallet";
+    own += owned ? ")" : authentic ? ", which the validator did not credit)" : ")";
+  } else if (!authentic) {
+    own += " (not checked: the export is not authentic)";
+  } else if (owned) {
     own +=
         " (the export's account is the handle this wallet claimed, and no other wallet holds "
         "it in this pool)";
@@ -127,15 +252,19 @@ std::vector<std::string> explain(const json& c, const json& pool) {
   const uint64_t low = a.value("low_quality", uint64_t{0});
   const uint64_t accepted = a.value("accepted", uint64_t{0});
   const uint64_t counted = exact + near + low + accepted;
-  std::string records = "records: " + std::to_string(total) + " total = " + std::to_string(exact) +
-                        " exact duplicates + " + std::to_string(near) + " near duplicates + " +
-                        std::to_string(low) + " low quality + " + std::to_string(accepted) +
-                        " accepted";
+  std::string records = "records: " + std::to_string(total) +
+                        " total = " + count_of(exact, "exact duplicate") + " + " +
+                        count_of(near, "near duplicate") + " + " + std::to_string(low) +
+                        " low quality + " + std::to_string(accepted) + " accepted";
   if (total > counted) records += " + " + std::to_string(total - counted) + " not scored";
   out.push_back(records);
   const uint64_t points = a.value("points", uint64_t{0});
   const uint64_t tokens = a.value("tokens", uint64_t{0});
-  if (authentic && owned) {
+  if (authentic && owned && accepted == 0) {
+    out.push_back(
+        "points: 0 (the export is authentic and owned, but no record was accepted: each is a "
+        "duplicate of what the pool holds or of another record in it, or low quality)");
+  } else if (authentic && owned) {
     out.push_back("points: " + std::to_string(points) +
                   " (the accepted records, because the export is authentic and owned)");
   } else {
@@ -193,7 +322,9 @@ void register_pool(CLI::App& pool, Context& ctx) {
       "create", "Create a data DAO for one source; its validator scores every contribution");
   create->add_option("name", name, "Pool name: 1..64 of A-Z a-z 0-9 . _ - (not all digits)")
       ->required();
-  create->add_option("--source", source, "The source it takes: reddit, x, oura, spotify, ...")
+  create
+      ->add_option("--source", source,
+                   "The source it takes, one with an importer: reddit, x, spotify or oura")
       ->required();
   create
       ->add_option("--validator", validator,
@@ -218,6 +349,15 @@ void register_pool(CLI::App& pool, Context& ctx) {
       "Example:\n  datadao --wallet alice pool create reddit-dao --source reddit --validator "
       "val.pub.json");
   create->callback([&ctx] {
+    // The ledger takes any source name, but a validator can only score what an importer reads.
+    auto src = ingest::parse_source(source);
+    if (!src.ok()) {
+      throw CLI::ValidationError("--source", "no importer reads '" + source +
+                                                 "' exports, so no validator could score them; "
+                                                 "sources with importers: " +
+                                                 imported_source_list());
+    }
+    source = std::string(ingest::source_name(*src));  // "twitter" -> "x", as files register
     auto w = ctx.open_wallet();
     const Recipient v = resolve_recipient(validator);
     ledger::CreatePool p;
@@ -298,6 +438,7 @@ void register_pool(CLI::App& pool, Context& ctx) {
 
   static uint64_t file_id = 0;
   static std::string handle;
+  static bool no_check = false;
   auto* contribute = pool.add_subcommand(
       "contribute",
       "Put one of your registered files in a pool: its key and your export handle are sealed "
@@ -306,19 +447,41 @@ void register_pool(CLI::App& pool, Context& ctx) {
   contribute->add_option("file", file_id, "Your file id (from `file register`)")
       ->required()
       ->check(CLI::PositiveNumber);
-  contribute
-      ->add_option("--handle", handle,
-                   "Your account name in the export (e.g. your Reddit username); the "
-                   "validator checks the export carries it")
-      ->required();
+  contribute->add_option("--handle", handle,
+                         "Your account name in the export (e.g. your Reddit username); the "
+                         "validator checks the export carries it. Not for oura: Oura exports "
+                         "carry no account name, ownership rests on your wallet");
+  contribute->add_flag("--no-check", no_check,
+                       "Skip the local check (decrypt, import, compare the export's account "
+                       "with --handle) that runs before anything is sent");
   contribute->footer(
-      "Example:\n  datadao --wallet alice pool contribute reddit-dao 1 --handle alice_r");
+      "A contribution cannot be redone (one per file and pool), so the file is first decrypted "
+      "and imported here as the validator will.\n"
+      "Examples:\n  datadao --wallet alice pool contribute reddit-dao 1 --handle alice_r\n"
+      "  datadao --wallet alice pool contribute oura-dao 2");
   contribute->callback([&ctx] {
-    if (handle.empty() || handle.size() > ledger::kMaxHandleBytes) {
-      throw CliError(ErrorCode::kInvalidArgument, "--handle must be 1..128 bytes");
+    if (handle.size() > ledger::kMaxHandleBytes) {
+      throw CLI::ValidationError("--handle", "must be 1..128 bytes");
     }
     auto w = ctx.open_wallet();
     json p = fetch_pool(ctx, spec);
+    const std::string pool_source = p.value("source", "");
+    auto source_kind = ingest::parse_source(pool_source);
+    if (!source_kind.ok()) {
+      throw CliError(ErrorCode::kFailedPrecondition,
+                     pool_label(p) + " takes '" + pool_source +
+                         "' data, which no importer reads: its validator cannot score anything");
+    }
+    const bool no_account = carries_no_account(pool_source);
+    if (!no_account && handle.empty()) {
+      throw CLI::ValidationError("--handle", "required: your account name in the " + pool_source +
+                                                 " export (only Oura exports carry none)");
+    }
+    if (no_account && !handle.empty()) {
+      std::cerr << "note: --handle is not used: " << pool_source
+                << " exports carry no account name; ownership rests on wallet '" << w.name << "'\n";
+    }
+    const std::string claim = no_account ? std::string(kNoAccountClaim) : handle;
     const uint64_t pool_id = p.value("id", uint64_t{0});
     json f = unwrap(ctx.client().get("/v1/files/" + std::to_string(file_id)));
     const std::string fid = "file " + std::to_string(file_id);
@@ -346,17 +509,29 @@ void register_pool(CLI::App& pool, Context& ctx) {
     const auto hash = unwrap(codec::from_hex_fixed<32>(f.value("blob_hash", ""), "blob hash"));
     const auto box_key = unwrap(codec::from_hex_fixed<32>(p.value("box_key", ""), "pool box key"));
     const auto key = unwrap(wallet::keyring_get(w, hash));
+    std::optional<uint64_t> records;
+    if (!no_check) {
+      records = check_export(ctx, fid, *source_kind, hash, key, f.value("size", uint64_t{0}),
+                             no_account ? "" : handle);
+    }
     ledger::Contribute c;
     c.pool_id = pool_id;
     c.file_id = file_id;
     c.sealed_key = vault::share_key(key, box_key);
     c.sealed_claim = crypto::seal_to(
-        box_key, crypto::ByteView(reinterpret_cast<const uint8_t*>(handle.data()), handle.size()));
+        box_key, crypto::ByteView(reinterpret_cast<const uint8_t*>(claim.data()), claim.size()));
     json out = submit_signed(ctx, w, c);
+    out["checked"] = records.has_value();
+    if (records) out["export_records"] = *records;
     if (auto mine = find_contribution(ctx, w.account(), pool_id, file_id)) {
       out["contribution_id"] = mine->value("id", uint64_t{0});
     }
     emit(ctx, out, [&] {
+      if (records) {
+        std::cout << "checked: " << fid << " imports as " << a_source(pool_source) << " export ("
+                  << count_of(*records, "record")
+                  << (no_account ? ", no account name" : ", account matches --handle") << ")\n";
+      }
       std::cout << "contribution " << out.value("contribution_id", uint64_t{0}) << ": " << fid
                 << " in " << pool_label(p) << ", waiting for the validator (tx "
                 << out.value("tx_id", "") << ", block " << out.value("height", uint64_t{0})
@@ -425,7 +600,7 @@ void register_pool(CLI::App& pool, Context& ctx) {
   yes_flag->excludes(no_flag);
   vote->footer("Example:\n  datadao --wallet bob pool vote reddit-dao 1 --yes");
   vote->callback([&ctx] {
-    if (!yes && !no) throw CliError(ErrorCode::kInvalidArgument, "say --yes or --no");
+    if (!yes && !no) throw CLI::ValidationError("vote", "say --yes or --no");
     auto w = ctx.open_wallet();
     json p = fetch_pool(ctx, spec);
     const uint64_t weight = tokens_of(ctx, p, w.account());
