@@ -65,8 +65,20 @@ inline constexpr uint64_t kMaxExportBytes = 256ull << 20;
 // Hard limit on one refined blob read back (index rebuild).
 inline constexpr uint64_t kMaxRefinedBytes = 256ull << 20;
 
+// The importers' limits for a validator: one export is evaluated in memory (every refined
+// record is held until the attestation), so the decompressed total is capped at 256 MiB
+// (about 560k Reddit records, ~1-2 GiB of working memory) instead of the importer's 4 GiB.
+// An export over it is attested not authentic with the limit as the reason, so it cannot stall
+// the pool by crashing the validator on every restart.
+inline ingest::Limits default_validator_limits() {
+  ingest::Limits l;
+  l.max_total_bytes = 256ull << 20;
+  l.max_entry_bytes = 256ull << 20;
+  return l;
+}
+
 struct ValidatorOptions {
-  ingest::Limits limits;  // applied by the importers
+  ingest::Limits limits = default_validator_limits();  // applied by the importers
   uint64_t max_export_bytes = kMaxExportBytes;
   double min_jaccard = 0.8;  // near-duplicate threshold (see proof::EvaluateOptions)
   uint32_t page_size = 100;  // contributions per API page (1..1000)
