@@ -119,17 +119,12 @@ std::string imported_source_list() {
 // Sources whose exports carry no account name: the validator accepts them on the contributing
 // wallet and ignores the claimed handle (see datadao/validator/validator.hpp).
 bool carries_no_account(const std::string& source) {
-  return source == ingest::source_name(ingest::Source::kOura);
+  auto s = ingest::parse_source(source);
+  return s.ok() && validator::source_names_no_account(*s);
 }
 
 // The claim sealed for such sources: the ledger wants 1+ bytes, the validator reads none of it.
 constexpr std::string_view kNoAccountClaim = "(no account)";
-
-// Ciphertext the validator downloads at most for its export limit (as in validator.cpp: the
-// default chunking's overhead plus slack).
-uint64_t max_ciphertext_for(uint64_t max_plaintext) {
-  return max_plaintext + max_plaintext / 8 + (1u << 20);
-}
 
 // A contribution cannot be redone (one per file and pool), so before submitting one, do what the
 // validator will: fetch the blob from the node (where the validator reads it), decrypt it, run
@@ -147,7 +142,7 @@ uint64_t check_export(const Context& ctx, const std::string& fid, ingest::Source
   const std::string too_large = fid + " is above the validator's " +
                                 std::to_string(limits.max_export_bytes >> 20) +
                                 " MiB export limit" + earns_nothing;
-  const uint64_t max_cipher = max_ciphertext_for(limits.max_export_bytes);
+  const uint64_t max_cipher = validator::max_ciphertext_for(limits.max_export_bytes);
   if (ciphertext_size > max_cipher) throw CliError(ErrorCode::kLimitExceeded, too_large);
   const std::string url = ctx.resolved_node_url();
   vault::HttpBackend backend(url);

@@ -57,10 +57,6 @@ std::string cut_utf8(std::string s, size_t max) {
 // Ciphertext bytes the validator will download for an export of at most `max_plaintext` bytes:
 // the default chunking's overhead plus slack for smaller chunks (decode_blob enforces the
 // plaintext limit exactly).
-uint64_t max_ciphertext_for(uint64_t max_plaintext) {
-  return max_plaintext + max_plaintext / 8 + (1u << 20);
-}
-
 // "1 exact duplicate", "2 exact duplicates".
 std::string count_of(uint64_t n, std::string_view singular) {
   return std::to_string(n) + " " + std::string(singular) + (n == 1 ? "" : "s");
@@ -166,7 +162,7 @@ struct Validator::Impl {
   std::set<uint64_t> in_doubt;  // attestations submitted whose outcome we did not see
 
   // Sources whose exports carry no account identity (see the header's DECISION).
-  bool identity_free() const { return source == ingest::Source::kOura; }
+  bool identity_free() const { return source_names_no_account(source); }
 
   int64_t now() const {
     if (options.clock) return options.clock();

@@ -54,6 +54,7 @@
 
 #include "datadao/common/result.hpp"
 #include "datadao/crypto/crypto.hpp"
+#include "datadao/ingest/importers.hpp"
 #include "datadao/ingest/zip_reader.hpp"
 #include "datadao/vault/backend.hpp"
 #include "datadao/wallet/wallet.hpp"
@@ -75,6 +76,18 @@ inline ingest::Limits default_validator_limits() {
   l.max_total_bytes = 256ull << 20;
   l.max_entry_bytes = 256ull << 20;
   return l;
+}
+
+// Sources whose exports name no account (Oura): ownership rests on the contributing wallet and
+// the sealed claim is not read. The CLI and the validator both ask this.
+inline bool source_names_no_account(ingest::Source source) {
+  return source == ingest::Source::kOura;
+}
+
+// The largest vault blob that can hold `max_plaintext` bytes (chunk overhead and header, with
+// room to spare): what the validator and the CLI's pre-check are willing to download.
+inline uint64_t max_ciphertext_for(uint64_t max_plaintext) {
+  return max_plaintext + max_plaintext / 8 + (1u << 20);
 }
 
 struct ValidatorOptions {
