@@ -8,18 +8,10 @@
 # Usage: scripts/pools_walkthrough.sh [path/to/datadao]   (CTest runs it as cli_pools_walkthrough)
 set -euo pipefail
 
-DD=${1:-build/src/cli/datadao}
-DD=$(cd "$(dirname "$DD")" && pwd)/$(basename "$DD")
-W=$(mktemp -d /tmp/datadao-pools.XXXXXX)
-NODE_PID=""
-cleanup() {
-  [ -n "$NODE_PID" ] && kill "$NODE_PID" 2>/dev/null && wait "$NODE_PID" 2>/dev/null
-  rm -rf "$W"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+scenario_init pools-walkthrough "${1:-}"
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-fail() { echo "pools walkthrough FAILED: $*" >&2; exit 1; }
 # First value of "KEY": in the JSON on stdin (the CLI prints one key per line with --json).
 jstr() { sed -n "s/^ *\"$1\": \"\([^\"]*\)\".*/\1/p" | head -n 1; }
 jnum() { sed -n "s/^ *\"$1\": \([0-9][0-9]*\).*/\1/p" | head -n 1; }
@@ -52,11 +44,7 @@ done
 step "the operator starts a node whose genesis gives each of them credits"
 operator node init --alloc "$W/alice.pub.json=1000000" --alloc "$W/bob.pub.json=1000000" \
   --alloc "$W/val.pub.json=1000000" --block-interval-ms 20
-DATADAO_HOME=$W/operator "$DD" node start --port 0 --port-file "$W/port" 2>"$W/node.log" &
-NODE_PID=$!
-for _ in $(seq 100); do [ -s "$W/port" ] && break; sleep 0.1; done
-[ -s "$W/port" ] || { cat "$W/node.log"; fail "node did not start"; }
-export DATADAO_NODE="http://127.0.0.1:$(cat "$W/port")"
+start_node "$W/port"
 
 # While a proposal is open the node makes a heartbeat block every 200 ms (10 block intervals), so
 # the voting period must outlast the votes' CLI calls: 100 blocks is 20 s at the least.

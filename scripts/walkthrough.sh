@@ -6,18 +6,9 @@
 # Usage: scripts/walkthrough.sh [path/to/datadao]     (CTest runs it as cli_walkthrough)
 set -euo pipefail
 
-DD=${1:-build/src/cli/datadao}
-DD=$(cd "$(dirname "$DD")" && pwd)/$(basename "$DD")
-W=$(mktemp -d /tmp/datadao-walkthrough.XXXXXX)
-NODE_PID=""
-cleanup() {
-  [ -n "$NODE_PID" ] && kill "$NODE_PID" 2>/dev/null && wait "$NODE_PID" 2>/dev/null
-  rm -rf "$W"
-}
-trap cleanup EXIT
-
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-fail() { echo "walkthrough FAILED: $*" >&2; exit 1; }
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+scenario_init walkthrough "${1:-}"
 
 # Three people on one machine: each has their own $DATADAO_HOME.
 # A fresh random passphrase per run (the demo never stores a real secret).
@@ -36,12 +27,7 @@ bob wallet export-public -o "$W/bob.pub.json"
 
 step "the operator starts a node whose genesis gives alice 1,000,000 credits"
 operator node init --alloc "$W/alice.pub.json=1000000" --block-interval-ms 20
-# Started directly (not through the shell function) so that $! is the node's own pid.
-DATADAO_HOME=$W/operator "$DD" node start --port 0 --port-file "$W/port" 2>"$W/node.log" &
-NODE_PID=$!
-for _ in $(seq 100); do [ -s "$W/port" ] && break; sleep 0.1; done
-[ -s "$W/port" ] || { cat "$W/node.log"; fail "node did not start"; }
-export DATADAO_NODE="http://127.0.0.1:$(cat "$W/port")"
+start_node "$W/port"
 operator node status
 NODE_KEY=$(operator --json node status | sed -n 's/.*"operator_key": "\([0-9a-f]*\)".*/\1/p')
 
@@ -94,10 +80,7 @@ step "the chain survives a restart with the same state"
 BEFORE=$(operator --json node status | sed -n 's/.*"state_hash": "\([0-9a-f]*\)".*/\1/p')
 kill -9 "$NODE_PID"; wait "$NODE_PID" 2>/dev/null || true
 kill -0 "$NODE_PID" 2>/dev/null && fail "node still running after kill -9"
-DATADAO_HOME=$W/operator "$DD" node start --port 0 --port-file "$W/port2" 2>>"$W/node.log" &
-NODE_PID=$!
-for _ in $(seq 100); do [ -s "$W/port2" ] && break; sleep 0.1; done
-export DATADAO_NODE="http://127.0.0.1:$(cat "$W/port2")"
+start_node "$W/port2"
 AFTER=$(operator --json node status | sed -n 's/.*"state_hash": "\([0-9a-f]*\)".*/\1/p')
 [ -n "$BEFORE" ] && [ "$BEFORE" = "$AFTER" ] || fail "state hash changed across kill -9: $BEFORE vs $AFTER"
 echo "state hash $AFTER before and after kill -9"

@@ -94,7 +94,8 @@ std::vector<std::string> forbidden_strings(size_t i, const std::string& username
 class Demo {
  public:
   explicit Demo(DemoOptions o) : o_(std::move(o)) {}
-  int run();
+  ~Demo() { stop_node(); }  // also when a step throws
+  void run();
 
  private:
   struct User {
@@ -113,6 +114,7 @@ class Demo {
   };
 
   void start_node();
+  void stop_node();
   template <class P>
   json submit(const wallet::Wallet& w, const P& payload);
   void create_pools();
@@ -141,13 +143,15 @@ class Demo {
 };
 
 void Demo::start_node() {
-  dir_ = o_.dir.empty() ? fs::temp_directory_path() /
-                              ("datadao-demo-" + std::to_string(std::random_device{}()))
-                        : fs::path(o_.dir);
-  if (fs::exists(dir_ / "node")) {
+  const fs::path dir =
+      o_.dir.empty()
+          ? fs::temp_directory_path() / ("datadao-demo-" + std::to_string(std::random_device{}()))
+          : fs::path(o_.dir);
+  if (fs::exists(dir / "node")) {
     throw CliError(ErrorCode::kAlreadyExists,
-                   "demo directory " + dir_.string() + " already holds a node; pick another --dir");
+                   "demo directory " + dir.string() + " already holds a node; pick another --dir");
   }
+  dir_ = dir;  // from here on stop_node() cleans up what the demo made
   node::NodePaths paths{dir_ / "node"};
   node::NodeConfig cfg;
   cfg.chain_id = "datadao-demo";
@@ -451,7 +455,7 @@ void Demo::verify() {
   std::cout << "  tokens = points x reward and supply = sum of holdings in every pool\n";
 }
 
-int Demo::run() {
+void Demo::run() {
   for (size_t i = 0; i < o_.users; ++i) {
     char name[32];
     std::snprintf(name, sizeof name, "user%02zu", i);
@@ -460,27 +464,30 @@ int Demo::run() {
   copier_ = {demo_wallet("copier"), "dd_copier", o_.users};
   for (const char* src : kSources) validators_[src] = demo_wallet(std::string(src) + "-validator");
   start_node();
-  try {
-    create_pools();
-    contribute_all();
-    validate_all();
-    print_scores();
-    verify();
-  } catch (...) {
-    api_.reset();
-    node_.reset();
-    if (!o_.keep) fs::remove_all(dir_);
-    throw;
-  }
-  api_.reset();
-  node_.reset();
-  if (!o_.keep) fs::remove_all(dir_);
+  create_pools();
+  contribute_all();
+  validate_all();
+  print_scores();
+  verify();
+  stop_node();
   if (failures_ > 0) {
     throw CliError(ErrorCode::kFailedPrecondition,
                    std::to_string(failures_) + " demo check(s) failed (see above)");
   }
   std::cout << "\ndemo passed: every check held\n";
-  return 0;
+}
+
+void Demo::stop_node() {
+  api_.reset();
+  node_.reset();
+  if (!o_.keep && !dir_.empty()) {
+    // Only what the demo made: a --dir given by the user may hold other things.
+    std::error_code ec;
+    fs::remove_all(dir_ / "node", ec);
+    fs::remove_all(dir_ / "scratch", ec);
+    fs::remove(dir_, ec);  // only if now empty
+  }
+  dir_.clear();
 }
 
 }  // namespace

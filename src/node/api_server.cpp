@@ -100,6 +100,12 @@ Result<ledger::Pool> find_pool(const ledger::State& st, const std::string& spec)
   return *p;
 }
 
+// kNotFound unless pool `id` exists (routes under /v1/pools/<id>/...).
+Status require_pool(const ledger::State& st, uint64_t id) {
+  if (st.pool(id)) return Status::Ok();
+  return make_error(ErrorCode::kNotFound, "pool " + std::to_string(id) + " not found");
+}
+
 json contributions_json(const ledger::State& st, const std::vector<ledger::Contribution>& list) {
   json a = json::array();
   for (const auto& c : list) {
@@ -296,9 +302,7 @@ void ApiServer::Impl::routes() {
     const bool pending = req.get_param_value("pending") == "1";
     auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
       const auto& st = chain.state();
-      if (!st.pool(*pool_id)) {
-        return make_error(ErrorCode::kNotFound, "pool " + std::to_string(*pool_id) + " not found");
-      }
+      DD_TRY(require_pool(st, *pool_id));
       // One more than asked tells whether another page exists.
       auto list = st.pool_contributions(*pool_id, after, limit + 1, pending);
       const bool more = list.size() > limit;
@@ -347,7 +351,7 @@ void ApiServer::Impl::routes() {
                if (!id.ok()) return send_error(res, id.error());
                auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
                  const auto& st = chain.state();
-                 DD_TRY(find_pool(st, std::to_string(*pool_id)));
+                 DD_TRY(require_pool(st, *pool_id));
                  return json{{"pool_id", *pool_id},
                              {"account", codec::to_hex(*id)},
                              {"tokens", st.pool_tokens(*pool_id, *id)}};
@@ -362,7 +366,7 @@ void ApiServer::Impl::routes() {
                if (!pool_id.ok()) return send_error(res, pool_id.error());
                auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
                  const auto& st = chain.state();
-                 DD_TRY(find_pool(st, std::to_string(*pool_id)));
+                 DD_TRY(require_pool(st, *pool_id));
                  json a = json::array();
                  for (const auto& p : st.proposals(*pool_id)) a.push_back(proposal_json(p));
                  return json{{"proposals", a}};
