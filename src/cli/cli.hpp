@@ -71,6 +71,9 @@ void register_data_commands(CLI::App& app, Context& ctx);       // import, scrub
 void register_pool_commands(CLI::App& app, Context& ctx);       // pool ..., contribution show
 void register_validator_commands(CLI::App& app, Context& ctx);  // validator run
 void register_demo_commands(CLI::App& app, Context& ctx);       // demo contributions
+void register_dp_commands(CLI::App& app, Context& ctx);         // dp epsilon
+void register_model_commands(CLI::App& app, Context& ctx);      // model ..., consent policy
+void register_runner_commands(CLI::App& app, Context& ctx);     // runner run
 
 // Identity of another user for grants: a public identity JSON file (wallet export-public), or
 // the name of a wallet in this $DATADAO_HOME (its public half is read without a passphrase).

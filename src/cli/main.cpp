@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
   register_pool_commands(app, ctx);
   register_validator_commands(app, ctx);
   register_demo_commands(app, ctx);
+  register_dp_commands(app, ctx);
+  register_model_commands(app, ctx);
+  register_runner_commands(app, ctx);
 
   // Global options (--json, --wallet, ...) are accepted after any subcommand too.
   std::function<void(CLI::App*)> fall = [&](CLI::App* a) {

@@ -17,9 +17,11 @@
 #include <cstdint>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "datadao/common/result.hpp"
 #include "datadao/crypto/crypto.hpp"
+#include "datadao/ledger/models.hpp"
 #include "datadao/ledger/pools.hpp"
 
 namespace datadao::ledger {
@@ -44,6 +46,13 @@ enum class TxType : uint16_t {
   kAttest = 7,
   kPropose = 8,
   kVote = 9,
+  kProposeModel = 10,
+  kModelVote = 11,
+  kConsent = 12,
+  kSetConsentPolicy = 13,
+  kApplyConsentPolicy = 14,
+  kRecordTrainingSet = 15,
+  kPublishModel = 16,
 };
 
 struct Transaction {
@@ -180,6 +189,87 @@ struct Vote {
   bool operator==(const Vote&) const = default;
 };
 
+// ---- Models (state records and rules in models.hpp) ------------------------------------------
+
+// A developer proposes a model; the state assigns its id and escrows terms.training_fee from the
+// sender's credits. pools: 1..kMaxModelPools distinct existing pools; personal requires exactly
+// one pool in which the sender has an attested contribution with points > 0; strings within the
+// limits in models.hpp; terms as described there (consent_blocks >= 1; dp_required needs
+// epsilon_milli > 0 and delta_e12 in 1..10^10).
+struct ProposeModel {
+  std::vector<uint64_t> pools;
+  bool personal = false;
+  std::string kind;
+  std::string purpose;
+  std::string description;
+  std::vector<std::string> fields;
+  std::string spec;
+  ModelTerms terms;
+  crypto::PublicKey developer_box_key{};
+  bool operator==(const ProposeModel&) const = default;
+};
+
+// A holder of pool_id's tokens votes on a model drawing on that pool, once, with their token
+// balance, until the model's vote_deadline.
+struct ModelVote {
+  uint64_t model_id = 0;
+  uint64_t pool_id = 0;
+  bool approve = false;
+  bool operator==(const ModelVote&) const = default;
+};
+
+// The contributor of each listed contribution opts it in (consent = true) or out (false) of a
+// model in kVoting or kConsent. Each contribution must be the sender's, attested with points > 0,
+// and in one of the model's pools; personal models accept only their proposer's. Opting out
+// removes a consent (explicit or by policy) and bars the policy from re-applying it.
+// 1..kMaxConsentBatch distinct ids.
+struct Consent {
+  uint64_t model_id = 0;
+  std::vector<uint64_t> contribution_ids;
+  bool consent = true;
+  bool operator==(const Consent&) const = default;
+};
+
+// Sets (replaces) the sender's standing consent policy; limits in models.hpp.
+struct SetConsentPolicy {
+  ConsentPolicy policy;  // `height` is ignored (the state sets it)
+  bool operator==(const SetConsentPolicy&) const = default;
+};
+
+// The runner (validator of the contribution's pool) records consent on behalf of contributors
+// whose standing policy matches the model (policy_matches), for a model in kVoting or kConsent.
+// Contributions already consented, or opted out, are rejected. 1..kMaxConsentBatch distinct ids.
+struct ApplyConsentPolicy {
+  uint64_t model_id = 0;
+  std::vector<uint64_t> contribution_ids;
+  bool operator==(const ApplyConsentPolicy&) const = default;
+};
+
+// The runner (validator of pools[0]) lists contributions it trains on, for a model in kTraining.
+// Each must be consented, not listed before, and (cross-pool) its contributor must have consented
+// in every pool of the model. 1..kMaxTrainingSetChunk distinct ids.
+struct RecordTrainingSet {
+  uint64_t model_id = 0;
+  std::vector<uint64_t> contribution_ids;
+  bool operator==(const RecordTrainingSet&) const = default;
+};
+
+// The runner publishes a model in kTraining: weights blob (hash, size > 0, key sealed to the
+// developer's box key: 80 bytes), ε spent (<= terms.epsilon_milli when dp_required; 0 allowed
+// only without DP), steps, metrics (<= kMaxModelMetrics, distinct names). training_set_size must
+// equal the number of contributions listed and be >= 1. The escrowed fee goes to the runner.
+struct PublishModel {
+  uint64_t model_id = 0;
+  crypto::Hash32 weights_hash{};
+  uint64_t weights_size = 0;
+  Bytes weights_sealed_key;
+  uint64_t epsilon_spent_milli = 0;
+  uint64_t steps = 0;
+  std::vector<ModelMetric> metrics;
+  uint64_t training_set_size = 0;
+  bool operator==(const PublishModel&) const = default;
+};
+
 Bytes encode_payload(const Transfer& p);
 Bytes encode_payload(const RegisterFile& p);
 Bytes encode_payload(const GrantAccess& p);
@@ -189,6 +279,13 @@ Bytes encode_payload(const Contribute& p);
 Bytes encode_payload(const Attest& p);
 Bytes encode_payload(const Propose& p);
 Bytes encode_payload(const Vote& p);
+Bytes encode_payload(const ProposeModel& p);
+Bytes encode_payload(const ModelVote& p);
+Bytes encode_payload(const Consent& p);
+Bytes encode_payload(const SetConsentPolicy& p);
+Bytes encode_payload(const ApplyConsentPolicy& p);
+Bytes encode_payload(const RecordTrainingSet& p);
+Bytes encode_payload(const PublishModel& p);
 
 constexpr TxType type_of(const Transfer&) { return TxType::kTransfer; }
 constexpr TxType type_of(const RegisterFile&) { return TxType::kRegisterFile; }
@@ -199,6 +296,13 @@ constexpr TxType type_of(const Contribute&) { return TxType::kContribute; }
 constexpr TxType type_of(const Attest&) { return TxType::kAttest; }
 constexpr TxType type_of(const Propose&) { return TxType::kPropose; }
 constexpr TxType type_of(const Vote&) { return TxType::kVote; }
+constexpr TxType type_of(const ProposeModel&) { return TxType::kProposeModel; }
+constexpr TxType type_of(const ModelVote&) { return TxType::kModelVote; }
+constexpr TxType type_of(const Consent&) { return TxType::kConsent; }
+constexpr TxType type_of(const SetConsentPolicy&) { return TxType::kSetConsentPolicy; }
+constexpr TxType type_of(const ApplyConsentPolicy&) { return TxType::kApplyConsentPolicy; }
+constexpr TxType type_of(const RecordTrainingSet&) { return TxType::kRecordTrainingSet; }
+constexpr TxType type_of(const PublishModel&) { return TxType::kPublishModel; }
 
 // Strict payload decoders (exact length, field limits, UTF-8). Errors name the payload.
 Result<Transfer> decode_payload(ByteView bytes, std::type_identity<Transfer>);
@@ -210,6 +314,13 @@ Result<Contribute> decode_payload(ByteView bytes, std::type_identity<Contribute>
 Result<Attest> decode_payload(ByteView bytes, std::type_identity<Attest>);
 Result<Propose> decode_payload(ByteView bytes, std::type_identity<Propose>);
 Result<Vote> decode_payload(ByteView bytes, std::type_identity<Vote>);
+Result<ProposeModel> decode_payload(ByteView bytes, std::type_identity<ProposeModel>);
+Result<ModelVote> decode_payload(ByteView bytes, std::type_identity<ModelVote>);
+Result<Consent> decode_payload(ByteView bytes, std::type_identity<Consent>);
+Result<SetConsentPolicy> decode_payload(ByteView bytes, std::type_identity<SetConsentPolicy>);
+Result<ApplyConsentPolicy> decode_payload(ByteView bytes, std::type_identity<ApplyConsentPolicy>);
+Result<RecordTrainingSet> decode_payload(ByteView bytes, std::type_identity<RecordTrainingSet>);
+Result<PublishModel> decode_payload(ByteView bytes, std::type_identity<PublishModel>);
 
 // Builds and signs a transaction carrying `payload`.
 template <class P>

@@ -1,0 +1,2 @@
+// Placeholder so the module exists while its parts land; replaced by the trainers.
+#include "datadao/ml/train.hpp"

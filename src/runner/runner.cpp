@@ -1,0 +1,1 @@
+// Placeholder so the module exists while the runner lands.
