@@ -16,6 +16,7 @@
 
 #include "datadao/common/result.hpp"
 #include "datadao/crypto/crypto.hpp"
+#include "datadao/ledger/models.hpp"
 #include "datadao/ledger/pools.hpp"
 #include "datadao/ledger/transaction.hpp"
 
@@ -148,6 +149,24 @@ class State {
   std::optional<uint64_t> next_proposal_deadline() const;
   std::optional<VoteRecord> vote(uint64_t pool_id, uint64_t proposal_id,
                                  const AccountId& voter) const;
+
+  // Models (models.hpp). Lists are in id order, paged by `after` / `limit`.
+  std::optional<Model> model(uint64_t id) const;
+  std::vector<Model> models(uint64_t after, size_t limit) const;
+  // Models drawing on a pool (any status), id order.
+  std::vector<Model> models_of_pool(uint64_t pool_id, uint64_t after, size_t limit) const;
+  // The consent of one contribution to one model, if given and not revoked.
+  std::optional<ConsentRecord> consent(uint64_t model_id, uint64_t contribution_id) const;
+  // True if the contributor opted this contribution out of the model (Consent{consent=false}).
+  bool consent_denied(uint64_t model_id, uint64_t contribution_id) const;
+  // Consented contribution ids of a model (id > after, at most limit), in id order.
+  std::vector<uint64_t> model_consents(uint64_t model_id, uint64_t after, size_t limit) const;
+  // Contribution ids the runner listed for a model (RecordTrainingSet), in id order.
+  std::vector<uint64_t> model_training_set(uint64_t model_id, uint64_t after, size_t limit) const;
+  // An account's standing consent policy, if it ever set one.
+  std::optional<ConsentPolicy> consent_policy(const AccountId& account) const;
+  // The earliest vote or consent deadline of a model still in kVoting or kConsent.
+  std::optional<uint64_t> next_model_deadline() const;
 
   // Raw entries of the generic key/value part of state (tags 0x10..0x1f), uncommitted changes
   // included. scan() calls fn for each key starting with prefix, in key order, until fn
