@@ -30,6 +30,7 @@
 #include "datadao/validator/validator.hpp"
 #include "datadao/vault/backend.hpp"
 #include "datadao/vault/vault.hpp"
+#include "demo_net.hpp"
 
 namespace datadao::cli {
 
@@ -47,14 +48,6 @@ struct DemoOptions {
   std::string dir;
   bool keep = false;
 };
-
-wallet::Wallet demo_wallet(const std::string& name) {
-  wallet::Wallet w;
-  w.name = name;
-  w.sign = crypto::SigningKeyPair::generate();
-  w.box = crypto::BoxKeyPair::generate();
-  return w;
-}
 
 // The PII planted in user i's texts: one of each type the scrubber must remove.
 std::vector<std::string> planted_pii(size_t i) {
@@ -115,8 +108,6 @@ class Demo {
 
   void start_node();
   void stop_node();
-  template <class P>
-  json submit(const wallet::Wallet& w, const P& payload);
   void create_pools();
   void contribute(const wallet::Wallet& w, const std::string& handle, const std::string& zip,
                   const std::string& source, Submission s);
@@ -127,12 +118,7 @@ class Demo {
   void verify();
 
   DemoOptions o_;
-  fs::path dir_;
-  std::unique_ptr<node::Node> node_;
-  std::unique_ptr<node::ApiServer> api_;
-  std::string url_;
-  std::unique_ptr<node::NodeClient> client_;
-  std::unique_ptr<vault::HttpBackend> vault_;
+  DemoNet net_;
   std::vector<User> users_;
   User copier_;
   std::map<std::string, wallet::Wallet> validators_;  // by source
@@ -143,51 +129,12 @@ class Demo {
 };
 
 void Demo::start_node() {
-  const fs::path dir =
-      o_.dir.empty()
-          ? fs::temp_directory_path() / ("datadao-demo-" + std::to_string(std::random_device{}()))
-          : fs::path(o_.dir);
-  if (fs::exists(dir / "node")) {
-    throw CliError(ErrorCode::kAlreadyExists,
-                   "demo directory " + dir.string() + " already holds a node; pick another --dir");
-  }
-  dir_ = dir;  // from here on stop_node() cleans up what the demo made
-  node::NodePaths paths{dir_ / "node"};
-  node::NodeConfig cfg;
-  cfg.chain_id = "datadao-demo";
-  cfg.block_interval_ms = 5;
-  ledger::Genesis g;
-  g.chain_id = cfg.chain_id;
-  g.timestamp = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                          std::chrono::system_clock::now().time_since_epoch())
-                                          .count());
   // Every demo account needs an account on the ledger to send transactions: 1 credit each.
-  for (const auto& u : users_) g.allocations.emplace_back(u.w.account(), 1);
-  g.allocations.emplace_back(copier_.w.account(), 1);
-  for (const auto& [src, v] : validators_) g.allocations.emplace_back(v.account(), 1);
-  datadao::cli::check(node::init_node(paths, cfg, g));
-  node_ = unwrap(node::Node::open(paths));
-  node_->start();
-  api_ = std::make_unique<node::ApiServer>(*node_);
-  datadao::cli::check(api_->start("127.0.0.1", 0));
-  url_ = "http://127.0.0.1:" + std::to_string(api_->port());
-  client_ = std::make_unique<node::NodeClient>(url_);
-  vault::HttpBackend::Options vo;
-  vo.scratch_dir = dir_ / "scratch";
-  fs::create_directories(vo.scratch_dir);
-  vault_ = std::make_unique<vault::HttpBackend>(url_, vo);
-  std::cout << "node on " << url_ << " (ledger and vault in " << dir_.string() << ")\n";
-}
-
-template <class P>
-json Demo::submit(const wallet::Wallet& w, const P& payload) {
-  const uint64_t nonce = unwrap(client_->next_nonce(w.account()));
-  json out = unwrap(client_->submit(ledger::make_tx("datadao-demo", w.sign, nonce, payload)));
-  if (out.value("status", "") != "included") {
-    throw CliError(ErrorCode::kFailedPrecondition,
-                   "demo transaction was not included: " + out.dump());
-  }
-  return out;
+  std::vector<std::pair<ledger::AccountId, uint64_t>> credits;
+  for (const auto& u : users_) credits.emplace_back(u.w.account(), 1);
+  credits.emplace_back(copier_.w.account(), 1);
+  for (const auto& [src, v] : validators_) credits.emplace_back(v.account(), 1);
+  net_.start(o_.dir, std::move(credits));
 }
 
 void Demo::create_pools() {
@@ -198,8 +145,8 @@ void Demo::create_pools() {
     cp.validator = validators_.at(src).account();
     cp.box_key = validators_.at(src).box.public_key;
     cp.params = {kRewardPerPoint, 2000, 20, true};
-    submit(users_.front().w, cp);
-    pool_ids_[src] = unwrap(client_->pool(cp.name))["id"].get<uint64_t>();
+    net_.submit(users_.front().w, cp);
+    pool_ids_[src] = unwrap(net_.client().pool(cp.name))["id"].get<uint64_t>();
     std::cout << "pool " << pool_ids_[src] << " " << cp.name << " (validator "
               << validators_.at(src).name << ")\n";
   }
@@ -207,29 +154,8 @@ void Demo::create_pools() {
 
 void Demo::contribute(const wallet::Wallet& w, const std::string& handle, const std::string& zip,
                       const std::string& source, Submission s) {
-  auto [info, key] = unwrap(vault::seal_bytes(crypto::as_bytes(zip), *vault_));
-  ledger::RegisterFile rf;
-  rf.blob_hash = info.hash;
-  rf.size = info.ciphertext_size;
-  rf.source = source;
-  rf.locator = vault_->locator(info.hash);
-  submit(w, rf);
-  uint64_t file_id = 0;
-  json files = unwrap(client_->get("/v1/files?owner=" + codec::to_hex(w.account())))["files"];
-  for (const auto& f : files) {
-    if (f.value("blob_hash", "") == codec::to_hex(info.hash)) file_id = f["id"].get<uint64_t>();
-  }
-  const auto box = validators_.at(source).box.public_key;
-  ledger::Contribute c;
-  c.pool_id = pool_ids_.at(source);
-  c.file_id = file_id;
-  c.sealed_key = vault::share_key(key, box);
-  c.sealed_claim = crypto::seal_to(box, crypto::as_bytes(handle));
-  submit(w, c);
-  json mine = unwrap(client_->get("/v1/accounts/" + codec::to_hex(w.account()) + "/contributions"));
-  for (const auto& cj : mine["contributions"]) {
-    if (cj["file_id"].get<uint64_t>() == file_id) s.contribution_id = cj["id"].get<uint64_t>();
-  }
+  s.contribution_id = net_.contribute(w, pool_ids_.at(source),
+                                      validators_.at(source).box.public_key, source, handle, zip);
   submissions_.push_back(std::move(s));
 }
 
@@ -293,8 +219,8 @@ void Demo::contribute_all() {
 void Demo::validate_all() {
   std::cout << "\n== each pool's validator scores, refines and attests\n";
   for (const char* src : kSources) {
-    auto v = unwrap(validator::Validator::open(validators_.at(src), url_,
-                                               std::to_string(pool_ids_.at(src)), *vault_));
+    auto v = unwrap(validator::Validator::open(validators_.at(src), net_.url(),
+                                               std::to_string(pool_ids_.at(src)), net_.vault()));
     auto report = unwrap(v->run_once());
     if (report.stopped) throw CliError(*report.stopped);
     for (const auto& d : report.deferred) {
@@ -323,7 +249,7 @@ void Demo::print_scores() {
               << "\n";
     for (const auto& s : submissions_) {
       if (s.source != src) continue;
-      json c = unwrap(client_->get("/v1/contributions/" + std::to_string(s.contribution_id)));
+      json c = unwrap(net_.client().get("/v1/contributions/" + std::to_string(s.contribution_id)));
       const json a = c.value("attestation", json::object());
       std::cout << std::left << std::setw(14) << s.label << std::right << std::setw(8)
                 << a.value("records_total", 0) << std::setw(7) << a.value("exact_duplicates", 0)
@@ -337,7 +263,7 @@ void Demo::print_scores() {
                 << (s.reupload ? "  re-upload of user00's export" : "")
                 << (s.copies ? "  tweeted 2 of the previous user's tweets (1 edited)" : "") << "\n";
     }
-    json p = unwrap(client_->pool(std::to_string(pool_ids_.at(src))));
+    json p = unwrap(net_.client().pool(std::to_string(pool_ids_.at(src))));
     std::cout << "token supply " << p["token_supply"] << "\n";
   }
 }
@@ -359,8 +285,8 @@ void Demo::verify() {
     std::set<crypto::Hash32> keys;  // uniqueness keys of every accepted record in the pool
     json all = json::array();
     for (json after = 0; !after.is_null();) {
-      json page = unwrap(client_->get("/v1/pools/" + std::to_string(pool) +
-                                      "/contributions?limit=1000&after=" + after.dump()));
+      json page = unwrap(net_.client().get("/v1/pools/" + std::to_string(pool) +
+                                           "/contributions?limit=1000&after=" + after.dump()));
       for (auto& c : page["contributions"]) all.push_back(std::move(c));
       after = page["next_after"];
     }
@@ -379,7 +305,7 @@ void Demo::verify() {
       const crypto::Bytes sealed =
           unwrap(codec::from_base64(a["refined_sealed_key"].get<std::string>(), "refined key"));
       const auto key = unwrap(vault::receive_key(box, sealed));
-      const crypto::Bytes plain = unwrap(vault::open_bytes(*vault_, hash, key));
+      const crypto::Bytes plain = unwrap(vault::open_bytes(net_.vault(), hash, key));
       const std::string text(plain.begin(), plain.end());
       ++blobs;
       refined_bytes += text.size();
@@ -407,13 +333,13 @@ void Demo::verify() {
                   " bytes, not shown)");
       }
     }
-    json p = unwrap(client_->pool(std::to_string(pool)));
+    json p = unwrap(net_.client().pool(std::to_string(pool)));
     check(p["token_supply"].get<uint64_t>() == sum,
           std::string(src) + " token supply is not the sum of its contributors' tokens");
   }
   size_t reuploads = 0, copies = 0;
   for (const auto& s : submissions_) {
-    json a = unwrap(client_->get("/v1/contributions/" + std::to_string(s.contribution_id)))
+    json a = unwrap(net_.client().get("/v1/contributions/" + std::to_string(s.contribution_id)))
                  .value("attestation", json::object());
     if (s.reupload) {
       ++reuploads;
@@ -477,18 +403,7 @@ void Demo::run() {
   std::cout << "\ndemo passed: every check held\n";
 }
 
-void Demo::stop_node() {
-  api_.reset();
-  node_.reset();
-  if (!o_.keep && !dir_.empty()) {
-    // Only what the demo made: a --dir given by the user may hold other things.
-    std::error_code ec;
-    fs::remove_all(dir_ / "node", ec);
-    fs::remove_all(dir_ / "scratch", ec);
-    fs::remove(dir_, ec);  // only if now empty
-  }
-  dir_.clear();
-}
+void Demo::stop_node() { net_.stop(o_.keep); }
 
 }  // namespace
 

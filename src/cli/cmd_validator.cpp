@@ -3,16 +3,14 @@
 // like a validator must (Vana's crashed when their RPC went down). SIGINT/SIGTERM stop it
 // between steps.
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <iostream>
 #include <set>
-#include <thread>
 
 #include "cli.hpp"
 #include "datadao/validator/validator.hpp"
 #include "datadao/vault/backend.hpp"
+#include "run_loop.hpp"
 
 namespace datadao::cli {
 
@@ -20,30 +18,6 @@ namespace {
 
 using nlohmann::json;
 using std::chrono::milliseconds;
-
-constexpr milliseconds kFirstBackoff{500};
-constexpr milliseconds kMaxBackoff{30000};
-
-std::atomic<bool> g_stop{false};
-
-extern "C" void on_stop_signal(int) { g_stop = true; }
-
-void install_stop_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESETHAND;  // a second Ctrl-C ends the process at once
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
-
-// Sleeps `d`, waking early when a stop signal arrives.
-void pause_unless_stopped(milliseconds d) {
-  const auto until = std::chrono::steady_clock::now() + d;
-  while (!g_stop && std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(std::min(milliseconds(50), d));
-  }
-}
 
 json attested_json(const validator::AttestedContribution& a, uint64_t pool) {
   return {{"event", "attested"},
