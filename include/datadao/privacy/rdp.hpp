@@ -44,8 +44,14 @@ class RdpAccountant {
                                    double delta) const;
 
  private:
+  // One step's RDP for (q, σ), cached: a trainer steps with the same (q, σ) every time.
+  const std::vector<double>& per_step(double sample_rate, double noise_multiplier);
+
   std::vector<double> orders_;
   std::vector<double> rdp_;
+  double cached_sample_rate_ = 0;
+  double cached_noise_multiplier_ = 0;
+  std::vector<double> cached_per_step_;
 };
 
 // The largest number of steps of (q, σ) whose ε at δ stays <= target_epsilon (0 if even one
