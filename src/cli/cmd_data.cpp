@@ -84,10 +84,17 @@ void register_data_commands(CLI::App& app, Context& ctx) {
                    "Texts repeating an earlier text with one word changed")
       ->check(CLI::Range(size_t{0}, size_t{1'000'000}));
   fixture->add_option("--pii", fx_pii, "PII strings to plant, one per text, round robin");
+  fixture->add_flag("--realistic-text", fx.realistic_text,
+                    "Texts that read like the platform's (subreddit templates, tweets), dated in "
+                    "the two years before 2026");
+  fixture->add_option("--person-seed", fx.person_seed,
+                      "Oura/Spotify: exports of one person share days, sleep and late listening "
+                      "(--records is then days; 0: off)");
   fixture->add_option("-o,--out", fx_out, "Where to write the zip")->required();
   fixture->footer(
       "Example:\n  datadao fixture reddit --seed 7 --user alice_r --pii jane@example.org "
-      "-o alice_reddit.zip");
+      "-o alice_reddit.zip\n  datadao fixture oura --seed 1 --person-seed 42 --records 60 -o "
+      "sleep.zip\n  datadao fixture spotify --seed 2 --person-seed 42 --records 60 -o music.zip");
   fixture->callback([&ctx] {
     const auto src = unwrap(ingest::parse_source(fx_source));
     fx.username = fx_user;

@@ -6,6 +6,33 @@
 // PII strings, so downstream stages (uniqueness, scrubbing) can be checked against known answers.
 // Nothing is written to disk: each export is returned as zip bytes.
 //
+// Default mode (every option below off) keeps the bytes of the first version: syllable
+// gibberish, dates drifting from a fixed start (about a day per record, so large exports reach
+// the future). Two options, both off by default, give data a model can learn from:
+//
+// realistic_text: Reddit posts, comments and messages, and tweets, read like the platforms':
+//   per-subreddit templates with slot fillers (AskReddit, running, cpp, Cooking, books,
+//   datascience, personalfinance, gardening), several sentences each, so texts of one export and
+//   across seeds are rarely near-duplicates; a quarter of Reddit messages are received (someone
+//   else's words, which the pools reject). Spotify gets track, album and artist names. Every
+//   source's records lie in the 730 days before kFixtureRecentEnd (Oura: the `records` days
+//   ending the day before), whatever the number of records.
+//
+// person_seed (non-zero): the person behind Oura and Spotify exports. Both exports of one
+//   person_seed cover the same `records` days, ending 1 to 21 days (a trait of the person) before
+//   kFixtureRecentEnd; for Spotify `records` is then the number of DAYS and by_kind["stream"]
+//   the number of plays. Per day d, from (person_seed, d) only:
+//     late_minutes(d)  minutes played by streams ending in [22:00, 24:00) UTC on day d (0 on most
+//                      evenings, else 20..115; daytime plays all end before 22:00);
+//     steps(d)         the Oura activity record's steps of day d;
+//     score(d)         the Oura sleep score of day d (the night that ends that morning):
+//       clamp(round(m + 0.5 (score(d-1) - m) - kFixtureLateMinutePenalty * late_minutes(d-1)
+//                   + kFixtureStepsPer1000Bonus * (steps(d-1) - 8000) / 1000 + 3 N(0,1)), 0, 100)
+//     with m the person's mean score (66..84). The other Oura values follow the score (durations,
+//     efficiency, readiness) with noise; all lie in the quality rules' plausible ranges.
+//   So last night's score and yesterday's steps predict tonight's, and joining the same person's
+//   Spotify plays (late listening) predicts it better. Texts stay as realistic_text says.
+//
 // Thread-safety: the functions are pure; call them from any thread.
 #pragma once
 
@@ -18,6 +45,13 @@
 
 namespace datadao::ingest {
 
+// Recent-mode records (realistic_text or person_seed) lie before this instant:
+// 2026-01-01T00:00:00Z, so they are in the past for any validator clock after it.
+inline constexpr int64_t kFixtureRecentEnd = 1767225600;
+// The person_seed sleep structure (see above): points per late minute and per 1,000 steps.
+inline constexpr double kFixtureLateMinutePenalty = 0.08;
+inline constexpr double kFixtureStepsPer1000Bonus = 1.0;
+
 struct FixtureOptions {
   uint64_t seed = 1;
   std::string username;        // empty: derived from the seed ("user_3f2a9c")
@@ -29,6 +63,8 @@ struct FixtureOptions {
   bool extra_columns = false;             // add unknown columns / fields the importers must ignore
   size_t tweets_per_part = 0;     // X: >0 splits tweets into tweets.js, tweets-part1.js, ...
   bool spotify_extended = false;  // Spotify: extended history instead of StreamingHistory_music
+  bool realistic_text = false;    // Reddit/X/Spotify texts that read like the platforms' (above)
+  uint64_t person_seed = 0;       // Oura/Spotify: non-zero links exports of one person (above)
 };
 
 struct Fixture {
