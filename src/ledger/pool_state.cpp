@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "datadao/codec/codec.hpp"
+#include "model_state.hpp"
 
 namespace datadao::ledger {
 
@@ -504,13 +505,7 @@ void tally_due_proposals(StateMutator& m, const BlockContext& ctx) {
 // ---- State queries ---------------------------------------------------------------------------
 
 namespace {
-// Entries are validated when loaded and written only by the encoders above, so a decode failure
-// here is a bug; it reads as "absent" rather than crashing a query.
-template <class T>
-std::optional<T> opt(Result<T> r) {
-  if (!r.ok()) return std::nullopt;
-  return std::move(r).value();
-}
+using detail::opt;
 uint64_t be64_at(const Bytes& k, size_t off) {
   uint64_t v = 0;
   for (size_t i = 0; i < 8; ++i) v = (v << 8) | k[off + i];
@@ -625,6 +620,7 @@ std::optional<VoteRecord> State::vote(uint64_t pool_id, uint64_t proposal_id,
 void State::end_block(const BlockContext& ctx) {
   detail::StateMutator m(*this);
   detail::tally_due_proposals(m, ctx);
+  detail::close_due_models(m, ctx);
 }
 
 std::optional<uint64_t> State::next_proposal_deadline() const {

@@ -81,6 +81,14 @@ Status check_pool_params(const PoolParams& p);
 Status check_param_value(PoolParam param, uint64_t value);
 void set_param(PoolParams& params, PoolParam param, uint64_t value);
 
+// Entries are validated when loaded and written only by the encoders, so a decode failure in a
+// query is a bug; it reads as "absent" rather than crashing the query.
+template <class T>
+std::optional<T> opt(Result<T> r) {
+  if (!r.ok()) return std::nullopt;
+  return std::move(r).value();
+}
+
 // Typed access through a mutator (writes are journaled).
 std::optional<Pool> get_pool(const StateMutator& m, uint64_t pool_id);
 void put_pool(StateMutator& m, const Pool& p);

@@ -5,8 +5,22 @@ namespace datadao::ledger {
 const TxTypeInfo* find_tx_type(TxType type) {
   // One line per type.
   static const TxTypeInfo* const kTypes[] = {
-      &kTransferInfo,   &kRegisterFileInfo, &kGrantAccessInfo, &kRevokeAccessInfo, &kCreatePoolInfo,
-      &kContributeInfo, &kAttestInfo,       &kProposeInfo,     &kVoteInfo,
+      &kTransferInfo,
+      &kRegisterFileInfo,
+      &kGrantAccessInfo,
+      &kRevokeAccessInfo,
+      &kCreatePoolInfo,
+      &kContributeInfo,
+      &kAttestInfo,
+      &kProposeInfo,
+      &kVoteInfo,
+      &kProposeModelInfo,
+      &kModelVoteInfo,
+      &kConsentInfo,
+      &kSetConsentPolicyInfo,
+      &kApplyConsentPolicyInfo,
+      &kRecordTrainingSetInfo,
+      &kPublishModelInfo,
   };
   for (const TxTypeInfo* info : kTypes) {
     if (info->type == type) return info;

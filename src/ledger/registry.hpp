@@ -41,5 +41,12 @@ extern const TxTypeInfo kContributeInfo;
 extern const TxTypeInfo kAttestInfo;
 extern const TxTypeInfo kProposeInfo;
 extern const TxTypeInfo kVoteInfo;
+extern const TxTypeInfo kProposeModelInfo;
+extern const TxTypeInfo kModelVoteInfo;
+extern const TxTypeInfo kConsentInfo;
+extern const TxTypeInfo kSetConsentPolicyInfo;
+extern const TxTypeInfo kApplyConsentPolicyInfo;
+extern const TxTypeInfo kRecordTrainingSetInfo;
+extern const TxTypeInfo kPublishModelInfo;
 
 }  // namespace datadao::ledger

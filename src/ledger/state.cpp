@@ -9,6 +9,7 @@
 
 #include "datadao/codec/codec.hpp"
 #include "datadao/ledger/lthash.hpp"
+#include "model_state.hpp"
 #include "pool_state.hpp"
 #include "registry.hpp"
 #include "state_mutator.hpp"
@@ -139,7 +140,7 @@ struct State::Impl {
   std::map<GrantKey, Grant> grants;
   std::unordered_map<AccountId, std::set<uint64_t>, IdHash> grants_to;
   uint64_t next_file_id = 1;
-  std::map<Bytes, Bytes> kv;  // pool records (tags 0x10..0x1f), ordered for prefix scans
+  std::map<Bytes, Bytes> kv;  // pool and model records (tags 0x10..0x2f), ordered for scans
 
   LtHash16 acc;   // over the committed entries
   Hash32 hash{};  // digest of acc + chain id
@@ -525,10 +526,13 @@ Result<State> State::from_entries(std::string chain_id, const std::vector<StateE
         break;
       }
       default:
-        if (!detail::is_pool_tag(key[0])) {
+        if (detail::is_pool_tag(key[0])) {
+          DD_TRY(as_corruption(detail::validate_pool_entry(crypto::as_bytes(key), value)));
+        } else if (detail::is_model_tag(key[0])) {
+          DD_TRY(as_corruption(detail::validate_model_entry(crypto::as_bytes(key), value)));
+        } else {
           return corrupt(key, "unknown tag " + std::to_string(key[0]));
         }
-        DD_TRY(as_corruption(detail::validate_pool_entry(crypto::as_bytes(key), value)));
         if (!impl->kv.emplace(key, *e.value).second) return corrupt(key, "duplicate key");
         break;
     }

@@ -27,8 +27,8 @@ class StateMutator {
   const Grant* grant(uint64_t file_id, const AccountId& grantee) const;
   void put_grant(const Grant& grant);
 
-  // The generic key/value part of state (pool records; tags 0x10..0x1f). Journaled like the
-  // rest; nullopt deletes.
+  // The generic key/value part of state (pool and model records; tags 0x10..0x2f). Journaled
+  // like the rest; nullopt deletes.
   const State& state() const { return state_; }
   std::optional<Bytes> entry(ByteView key) const { return state_.entry(key); }
   void put_entry(const Bytes& key, std::optional<Bytes> value);

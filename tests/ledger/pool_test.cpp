@@ -372,39 +372,15 @@ TEST(PoolChainTest, ChainTalliesAtTheDeadlineAndReplaysToTheSameHash) {
   auto a = Chain::create(dir / "a.db", g, op);
   auto b = Chain::create(dir / "b.db", g, op);
   ASSERT_TRUE(a.ok() && b.ok());
-  auto box = crypto::BoxKeyPair::generate();
-  CreatePool cp{"p", "reddit", 1, val.public_key, box.public_key, PoolParams{5, 1, 2, true}};
-  RegisterFile rf;
-  rf.blob_hash.fill(1);
-  rf.size = 1;
-  rf.source = "reddit";
-  Contribute ct{1, 1, Bytes(kSealedFileKeyBytes, 1), Bytes(60, 2)};
-  Attest at;
-  at.contribution_id = 1;
-  at.authentic = at.owned = true;
-  at.handle_tag.fill(3);
-  at.records_total = at.accepted = 4;
-  at.refined_blob_hash.fill(4);
-  at.refined_size = 10;
-  at.refined_sealed_key = Bytes(kSealedFileKeyBytes, 5);
-  std::vector<std::vector<Transaction>> blocks = {
-      {make_tx(g.chain_id, creator, 1, cp), make_tx(g.chain_id, alice, 1, rf)},
-      {make_tx(g.chain_id, alice, 2, ct)},
-      {make_tx(g.chain_id, val, 1, at)},
-      {make_tx(g.chain_id, alice, 3, Propose{1, PoolParam::kRewardPerPoint, 7, ""})},  // h4
-      {make_tx(g.chain_id, alice, 4, Vote{1, 1, true})},
-      {make_tx(g.chain_id, creator, 2, Transfer{alice.public_key, 1})},  // h6 = deadline
-  };
-  uint64_t t = g.timestamp;
-  for (auto& txs : blocks) {
-    auto r = (*a)->produce_block(txs, ++t, op);
-    ASSERT_TRUE(r.ok()) << r.error().to_string();
-    ASSERT_TRUE(r->produced());
-    ASSERT_TRUE(r->rejected.empty()) << r->rejected[0].second.to_string();
-    auto blk = (*a)->block(r->header.header.height);
-    ASSERT_TRUE(blk.ok());
-    ASSERT_TRUE((*b)->apply_block(*blk).ok());
-  }
+  auto blocks =
+      test::scored_contribution_blocks(g.chain_id, creator, val, alice, PoolParams{5, 1, 2, true});
+  blocks.push_back(
+      {make_tx(g.chain_id, alice, 3, Propose{1, PoolParam::kRewardPerPoint, 7, ""})});  // h4
+  blocks.push_back({make_tx(g.chain_id, alice, 4, Vote{1, 1, true})});
+  blocks.push_back(
+      {make_tx(g.chain_id, creator, 2, Transfer{alice.public_key, 1})});  // h6 = deadline
+  test::produce_and_replay(**a, **b, blocks, op, g.timestamp);
+  if (HasFatalFailure()) return;
   const State& s = (*a)->state();
   EXPECT_EQ(s.proposal(1, 1)->status, ProposalStatus::kPassed);
   EXPECT_EQ(s.pool(1)->params.reward_per_point, 7u);

@@ -129,7 +129,10 @@ struct ConsentRecord {
 // false, nothing is consented automatically). A proposal matches when every rule holds:
 //   DP required with ε <= max_epsilon_milli (if require_dp), price_per_call >= min_price_per_call,
 //   purpose in `purposes` (empty = none allowed), and every OTHER pool of the model in
-//   `join_pools` (a single-pool model needs none). Personal models are never matched.
+//   `join_pools` (a single-pool model needs none). A contributor counts for a cross-pool model
+//   only with consents in all of its pools, and each pool is "other" to the rest, so a model of
+//   2+ pools matches only when all of its pools are in `join_pools`. Personal models are never
+//   matched.
 struct ConsentPolicy {
   bool enabled = false;
   bool require_dp = true;

@@ -77,6 +77,7 @@ Result<Genesis> decode_genesis(ByteView bytes);
 //   0x03 | file id u64 big-endian | grantee   -> Grant
 //   0x04 | "next_file_id"                     -> u64
 //   0x10..0x1f                                -> pool records (src/ledger/pool_state.hpp)
+//   0x20..0x2f                                -> model records (src/ledger/model_state.hpp)
 struct StateEntry {
   Bytes key;
   std::optional<Bytes> value;  // nullopt = deleted
@@ -108,7 +109,8 @@ class State {
   // each key once with its final value, for persistence. Entries changed and changed back are
   // not returned.
   std::vector<StateEntry> commit_block();
-  // Block-end rules that depend on height alone (tallying proposals whose deadline is reached).
+  // Block-end rules that depend on height alone (tallying proposals and model votes whose
+  // deadline is reached, closing model consent windows).
   // Chain calls it after the block's last transaction and before commit_block(); deterministic.
   void end_block(const BlockContext& ctx);
   // Discards every change since the last commit_block (used if persisting the block fails).
@@ -168,7 +170,7 @@ class State {
   // The earliest vote or consent deadline of a model still in kVoting or kConsent.
   std::optional<uint64_t> next_model_deadline() const;
 
-  // Raw entries of the generic key/value part of state (tags 0x10..0x1f), uncommitted changes
+  // Raw entries of the generic key/value part of state (tags 0x10..0x2f), uncommitted changes
   // included. scan() calls fn for each key starting with prefix, in key order, until fn
   // returns false.
   std::optional<Bytes> entry(ByteView key) const;

@@ -1,0 +1,98 @@
+// ApplyConsentPolicy: a pool's validator records consent for contributions in its pool whose
+// contributor's standing policy matches the model (policy_matches: deny by default). Rules: the
+// model is in kVoting, or in kConsent up to its consent_deadline; each contribution is attested
+// with points > 0, in one of the model's pools, and in a pool the sender validates; its
+// contributor has an enabled policy that matches; it is neither consented already nor opted out.
+// The consents are marked by_policy and the contributor may revoke them like any other.
+#include "datadao/codec/codec.hpp"
+#include "datadao/ledger/transaction.hpp"
+#include "model_state.hpp"
+#include "pool_state.hpp"
+#include "registry.hpp"
+#include "state_mutator.hpp"
+
+namespace datadao::ledger {
+
+Bytes encode_payload(const ApplyConsentPolicy& p) {
+  codec::Writer w(12 + 8 * p.contribution_ids.size());
+  w.u64(p.model_id);
+  detail::write_ids(w, p.contribution_ids);
+  return w.take();
+}
+
+Result<ApplyConsentPolicy> decode_payload(ByteView bytes, std::type_identity<ApplyConsentPolicy>) {
+  codec::Reader r(bytes, "apply_consent_policy payload");
+  ApplyConsentPolicy p;
+  p.model_id = r.u64("model_id");
+  p.contribution_ids = detail::read_batch(r, kMaxConsentBatch);
+  DD_TRY(r.finish());
+  return p;
+}
+
+namespace {
+
+Status check(ByteView payload) {
+  DD_TRY(decode_payload(payload, std::type_identity<ApplyConsentPolicy>{}));
+  return Status::Ok();
+}
+
+Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext& ctx) {
+  DD_ASSIGN(ApplyConsentPolicy p, payload_as<ApplyConsentPolicy>(tx));
+  const std::string what = "apply_consent_policy to model " + std::to_string(p.model_id);
+  auto fail = [&](ErrorCode code, const std::string& why) {
+    return make_error(code, what + ": " + why);
+  };
+  Result<Model> open = detail::model_taking_consent(m, p.model_id, ctx.height);
+  if (!open.ok()) return open.error().with_context(what);
+  Model model = std::move(open).value();
+  if (model.personal) {
+    return fail(ErrorCode::kPermissionDenied, "policies never consent to a personal model");
+  }
+  std::vector<Contribution> batch;
+  batch.reserve(p.contribution_ids.size());
+  for (uint64_t id : p.contribution_ids) {
+    Result<Contribution> found = detail::consentable(m, model, id);
+    if (!found.ok()) return found.error().with_context(what);
+    Contribution c = std::move(found).value();
+    const std::string which = "contribution " + std::to_string(id);
+    std::optional<Pool> pool = detail::get_pool(m, c.pool_id);
+    if (!pool || pool->validator != tx.sender) {
+      return fail(ErrorCode::kPermissionDenied, "sender " + short_hex(tx.sender) +
+                                                    " is not the validator of pool " +
+                                                    std::to_string(c.pool_id) + " of " + which);
+    }
+    if (m.state().consent_denied(model.id, id)) {
+      return fail(ErrorCode::kFailedPrecondition, which + " was opted out by its contributor");
+    }
+    if (m.state().consent(model.id, id)) {
+      return fail(ErrorCode::kAlreadyExists, which + " already consents");
+    }
+    std::optional<ConsentPolicy> policy = m.state().consent_policy(c.contributor);
+    if (!policy || !policy_matches(*policy, model)) {
+      return fail(ErrorCode::kPermissionDenied,
+                  "the contributor " + short_hex(c.contributor) + " of " + which +
+                      (policy ? " has a policy that does not match the model"
+                              : " has no consent policy (deny by default)"));
+    }
+    batch.push_back(std::move(c));
+  }
+  // Every check has passed: mutate.
+  for (const Contribution& c : batch) {
+    detail::add_consent(m, model, c, ConsentRecord{true, ctx.height});
+  }
+  detail::put_model(m, model);
+  return Status::Ok();
+}
+
+nlohmann::json to_json(ByteView payload) {
+  auto p = decode_payload(payload, std::type_identity<ApplyConsentPolicy>{});
+  if (!p.ok()) return nullptr;
+  return {{"model_id", p->model_id}, {"contribution_ids", p->contribution_ids}};
+}
+
+}  // namespace
+
+extern const TxTypeInfo kApplyConsentPolicyInfo{TxType::kApplyConsentPolicy, "apply_consent_policy",
+                                                &check, &apply, &to_json};
+
+}  // namespace datadao::ledger

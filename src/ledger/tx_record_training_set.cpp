@@ -1,0 +1,86 @@
+// RecordTrainingSet: the runner (validator of the model's pools[0]) lists contributions it trains
+// on, in chunks. Rules: the model is in kTraining (consent is frozen); each contribution consents
+// to the model, is not listed yet, and its contributor has a consent in every pool of the model
+// (for a cross-pool model, only contributors who consented in all pools are joined). A
+// contribution that does not consent can never be listed, so the published training_set_size
+// counts only consented data.
+#include "datadao/codec/codec.hpp"
+#include "datadao/ledger/transaction.hpp"
+#include "model_state.hpp"
+#include "pool_state.hpp"
+#include "registry.hpp"
+#include "state_mutator.hpp"
+
+namespace datadao::ledger {
+
+Bytes encode_payload(const RecordTrainingSet& p) {
+  codec::Writer w(12 + 8 * p.contribution_ids.size());
+  w.u64(p.model_id);
+  detail::write_ids(w, p.contribution_ids);
+  return w.take();
+}
+
+Result<RecordTrainingSet> decode_payload(ByteView bytes, std::type_identity<RecordTrainingSet>) {
+  codec::Reader r(bytes, "record_training_set payload");
+  RecordTrainingSet p;
+  p.model_id = r.u64("model_id");
+  p.contribution_ids = detail::read_batch(r, kMaxTrainingSetChunk);
+  DD_TRY(r.finish());
+  return p;
+}
+
+namespace {
+
+Status check(ByteView payload) {
+  DD_TRY(decode_payload(payload, std::type_identity<RecordTrainingSet>{}));
+  return Status::Ok();
+}
+
+Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext& ctx) {
+  DD_ASSIGN(RecordTrainingSet p, payload_as<RecordTrainingSet>(tx));
+  const std::string what = "record_training_set of model " + std::to_string(p.model_id);
+  auto fail = [&](ErrorCode code, const std::string& why) {
+    return make_error(code, what + ": " + why);
+  };
+  Result<Model> training = detail::model_in_training(m, p.model_id, tx.sender);
+  if (!training.ok()) return training.error().with_context(what);
+  Model model = std::move(training).value();
+  for (uint64_t id : p.contribution_ids) {
+    const std::string which = "contribution " + std::to_string(id);
+    if (!m.state().consent(model.id, id)) {
+      return fail(ErrorCode::kPermissionDenied, which + " does not consent to the model");
+    }
+    if (m.entry(crypto::as_bytes(detail::training_set_key(model.id, id)))) {
+      return fail(ErrorCode::kAlreadyExists, which + " is already listed");
+    }
+    std::optional<Contribution> c = detail::get_contribution(m, id);
+    if (!c) return fail(ErrorCode::kInternal, which + " is missing");
+    const size_t covered = detail::pools_consented(m, model, c->contributor);
+    if (covered != model.pools.size()) {
+      return fail(ErrorCode::kPermissionDenied, which + ": its contributor " +
+                                                    short_hex(c->contributor) + " consented in " +
+                                                    std::to_string(covered) + " of the model's " +
+                                                    std::to_string(model.pools.size()) + " pools");
+    }
+  }
+  // Every check has passed: mutate. At most the number of contributions: no overflow.
+  for (uint64_t id : p.contribution_ids) {
+    m.put_entry(detail::training_set_key(model.id, id), Bytes{});
+  }
+  model.training_set_size += p.contribution_ids.size();
+  detail::put_model(m, model);
+  return Status::Ok();
+}
+
+nlohmann::json to_json(ByteView payload) {
+  auto p = decode_payload(payload, std::type_identity<RecordTrainingSet>{});
+  if (!p.ok()) return nullptr;
+  return {{"model_id", p->model_id}, {"contribution_ids", p->contribution_ids}};
+}
+
+}  // namespace
+
+extern const TxTypeInfo kRecordTrainingSetInfo{TxType::kRecordTrainingSet, "record_training_set",
+                                               &check, &apply, &to_json};
+
+}  // namespace datadao::ledger
