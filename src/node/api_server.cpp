@@ -14,6 +14,7 @@
 #include "datadao/node/views.hpp"
 #include "datadao/vault/http_routes.hpp"
 #include "datadao/vault/vault.hpp"
+#include "http_util.hpp"
 
 namespace datadao::node {
 
@@ -32,59 +33,6 @@ uint64_t read_time(const ledger::Chain& chain) {
                                               .count());
   return std::max(latest_time(chain), wall);
 }
-
-int http_status(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kInvalidArgument:
-      return 400;
-    case ErrorCode::kNotFound:
-      return 404;
-    case ErrorCode::kAlreadyExists:
-      return 409;
-    case ErrorCode::kUnauthenticated:
-      return 401;
-    case ErrorCode::kPermissionDenied:
-      return 403;
-    case ErrorCode::kFailedPrecondition:
-      return 409;
-    case ErrorCode::kLimitExceeded:
-      return 413;
-    case ErrorCode::kCorruption:
-      return 422;
-    case ErrorCode::kIoError:
-    case ErrorCode::kInternal:
-      return 500;
-  }
-  return 500;
-}
-
-void send_json(httplib::Response& res, const json& body, int status = 200) {
-  res.status = status;
-  res.set_content(body.dump(), "application/json");
-}
-
-void send_error(httplib::Response& res, const Error& e) {
-  send_json(res, error_json(e), http_status(e.code));
-}
-
-template <size_t N>
-Result<std::array<uint8_t, N>> hex_param(const std::string& s, std::string_view what) {
-  return codec::from_hex_fixed<N>(s, what);
-}
-
-Result<uint64_t> u64_param(const std::string& s, std::string_view what) {
-  if (s.empty() || s.size() > 20 || s.find_first_not_of("0123456789") != std::string::npos) {
-    return make_error(ErrorCode::kInvalidArgument, std::string(what) + " must be a number");
-  }
-  try {
-    return static_cast<uint64_t>(std::stoull(s));
-  } catch (...) {
-    return make_error(ErrorCode::kInvalidArgument, std::string(what) + " is out of range");
-  }
-}
-
-constexpr uint64_t kDefaultPageSize = 100;
-constexpr uint64_t kMaxPageSize = 1000;
 
 // A pool by id (all digits) or by name; names are never all digits (CreatePool's rule).
 Result<ledger::Pool> find_pool(const ledger::State& st, const std::string& spec) {
@@ -144,22 +92,9 @@ void ApiServer::Impl::routes() {
 
   server.Post("/v1/tx", [this](const httplib::Request& req, httplib::Response& res,
                                const httplib::ContentReader& reader) {
-    std::string body;
-    bool too_big = false;
-    reader([&](const char* data, size_t len) {
-      if (body.size() + len > kMaxTxBodyBytes) {
-        too_big = true;
-        return false;
-      }
-      body.append(data, len);
-      return true;
-    });
-    if (too_big) {
-      return send_error(
-          res, make_error(ErrorCode::kLimitExceeded,
-                          "request body exceeds " + std::to_string(kMaxTxBodyBytes) + " bytes"));
-    }
-    json j = json::parse(body, nullptr, false);
+    auto body = read_body(reader, kMaxTxBodyBytes);
+    if (!body.ok()) return send_error(res, body.error());
+    json j = json::parse(*body, nullptr, false);
     if (j.is_discarded() || !j.is_object() || !j.contains("tx") || !j["tx"].is_string()) {
       return send_error(res, make_error(ErrorCode::kInvalidArgument,
                                         "body must be {\"tx\": \"<base64 transaction>\"}"));
@@ -279,41 +214,29 @@ void ApiServer::Impl::routes() {
                send_json(res, *j);
              });
 
-  server.Get(R"(/v1/pools/(\d+)/contributions)", [this](const httplib::Request& req,
-                                                        httplib::Response& res) {
-    auto pool_id = u64_param(req.matches[1], "pool id");
-    if (!pool_id.ok()) return send_error(res, pool_id.error());
-    uint64_t after = 0;
-    if (req.has_param("after")) {
-      auto a = u64_param(req.get_param_value("after"), "after");
-      if (!a.ok()) return send_error(res, a.error());
-      after = *a;
-    }
-    uint64_t limit = kDefaultPageSize;
-    if (req.has_param("limit")) {
-      auto l = u64_param(req.get_param_value("limit"), "limit");
-      if (!l.ok()) return send_error(res, l.error());
-      if (*l == 0 || *l > kMaxPageSize) {
-        return send_error(res, make_error(ErrorCode::kInvalidArgument,
-                                          "limit must be 1.." + std::to_string(kMaxPageSize)));
-      }
-      limit = *l;
-    }
-    const bool pending = req.get_param_value("pending") == "1";
-    auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
-      const auto& st = chain.state();
-      DD_TRY(require_pool(st, *pool_id));
-      // One more than asked tells whether another page exists.
-      auto list = st.pool_contributions(*pool_id, after, limit + 1, pending);
-      const bool more = list.size() > limit;
-      if (more) list.resize(limit);
-      json out = {{"contributions", contributions_json(st, list)}};
-      out["next_after"] = more ? json(list.back().id) : json(nullptr);
-      return out;
-    });
-    if (!j.ok()) return send_error(res, j.error());
-    send_json(res, *j);
-  });
+  server.Get(R"(/v1/pools/(\d+)/contributions)",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               auto pool_id = u64_param(req.matches[1], "pool id");
+               if (!pool_id.ok()) return send_error(res, pool_id.error());
+               auto page = page_param(req);
+               if (!page.ok()) return send_error(res, page.error());
+               const uint64_t after = page->after;
+               const uint64_t limit = page->limit;
+               const bool pending = req.get_param_value("pending") == "1";
+               auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
+                 const auto& st = chain.state();
+                 DD_TRY(require_pool(st, *pool_id));
+                 // One more than asked tells whether another page exists.
+                 auto list = st.pool_contributions(*pool_id, after, limit + 1, pending);
+                 const bool more = list.size() > limit;
+                 if (more) list.resize(limit);
+                 json out = {{"contributions", contributions_json(st, list)}};
+                 out["next_after"] = more ? json(list.back().id) : json(nullptr);
+                 return out;
+               });
+               if (!j.ok()) return send_error(res, j.error());
+               send_json(res, *j);
+             });
 
   server.Get(R"(/v1/contributions/(\d+))",
              [this](const httplib::Request& req, httplib::Response& res) {
@@ -406,6 +329,8 @@ void ApiServer::Impl::routes() {
                });
                send_json(res, j);
              });
+
+  mount_model_routes(server, node);
 
   vault::mount_blob_routes(server, node.blobs(), node.config().max_blob_bytes);
 

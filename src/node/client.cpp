@@ -61,6 +61,24 @@ Result<json> NodeClient::get(const std::string& path) {
   return handle("GET " + path, res->status, res->body);
 }
 
+Result<json> NodeClient::post_json(const std::string& path, const json& body) {
+  auto res = impl_->http.Post(path, body.dump(), "application/json");
+  if (!res) {
+    return make_error(ErrorCode::kIoError, "cannot reach the node at " + base_url_ + " (" +
+                                               httplib::to_string(res.error()) + ")");
+  }
+  return handle("POST " + path, res->status, res->body);
+}
+
+Status NodeClient::post_progress(uint64_t model_id, ModelProgress progress,
+                                 const crypto::SigningKeyPair& runner) {
+  progress.runner = runner.public_key;
+  auto r = post_json("/v1/models/" + std::to_string(model_id) + "/progress",
+                     sign_progress(model_id, progress, runner));
+  if (!r.ok()) return r.error();
+  return Status::Ok();
+}
+
 Result<json> NodeClient::submit(const ledger::Transaction& tx, bool wait) {
   json body = {{"tx", codec::to_base64(ledger::encode(tx))}};
   const std::string path = wait ? "/v1/tx?wait=1" : "/v1/tx";

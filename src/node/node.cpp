@@ -235,6 +235,39 @@ Result<TxOutcome> Node::submit(crypto::ByteView tx_bytes, bool wait,
   return result;
 }
 
+Status Node::report_model_progress(uint64_t model_id, ModelProgress p) {
+  DD_TRY(read([&](ledger::Chain& chain) -> Status {
+    const auto& st = chain.state();
+    auto m = st.model(model_id);
+    if (!m) {
+      return make_error(ErrorCode::kNotFound, "model " + std::to_string(model_id) + " not found");
+    }
+    auto runner_pool = m->pools.empty() ? std::nullopt : st.pool(m->pools.front());
+    if (!runner_pool || runner_pool->validator != p.runner) {
+      return make_error(ErrorCode::kPermissionDenied, "only the validator of model " +
+                                                          std::to_string(model_id) +
+                                                          "'s first pool reports its progress");
+    }
+    if (m->status != ledger::ModelStatus::kTraining) {
+      return make_error(ErrorCode::kFailedPrecondition,
+                        "model " + std::to_string(model_id) + " is " +
+                            std::string(ledger::model_status_name(m->status)) + ", not training");
+    }
+    return Status::Ok();
+  }));
+  p.received_at = unix_now();
+  std::lock_guard lock(progress_mu_);
+  progress_[model_id] = std::move(p);
+  return Status::Ok();
+}
+
+std::optional<ModelProgress> Node::model_progress(uint64_t model_id) const {
+  std::lock_guard lock(progress_mu_);
+  auto it = progress_.find(model_id);
+  if (it == progress_.end()) return std::nullopt;
+  return it->second;
+}
+
 void Node::finish(const crypto::Hash32& id, const TxOutcome& outcome) {
   outcomes_[id] = outcome;
   decided_order_.push_back(id);
@@ -257,13 +290,16 @@ void Node::run() {
     {
       std::unique_lock lock(pool_mu_);
       const auto woken = [&] { return stopping_ || !pending_.empty(); };
-      // Blocks are made for transactions, and also as a heartbeat while a proposal is open:
-      // its deadline is a height, and a quiet chain would otherwise never reach it.
+      // Blocks are made for transactions, and also as a heartbeat while a proposal, or a
+      // model's vote or consent window, is open: its deadline is a height, and a quiet chain
+      // would otherwise never reach it.
       while (!pool_cv_.wait_for(lock, heartbeat_interval(), woken)) {
         bool open_vote = false;
         {
           std::lock_guard chain_lock(chain_mu_);
-          open_vote = chain_->state().next_proposal_deadline().has_value();
+          const auto& st = chain_->state();
+          open_vote =
+              st.next_proposal_deadline().has_value() || st.next_model_deadline().has_value();
         }
         if (open_vote) break;
       }

@@ -161,4 +161,68 @@ json vote_json(const std::optional<ledger::VoteRecord>& v) {
   return {{"voted", true}, {"approve", v->approve}, {"weight", v->weight}, {"height", v->height}};
 }
 
+json model_terms_json(const ledger::ModelTerms& t) {
+  return {{"dp_required", t.dp_required},       {"epsilon_milli", t.epsilon_milli},
+          {"delta_e12", t.delta_e12},           {"min_contributors", t.min_contributors},
+          {"price_per_call", t.price_per_call}, {"training_fee", t.training_fee},
+          {"consent_blocks", t.consent_blocks}};
+}
+
+json model_json(const ledger::Model& m) {
+  json metrics = json::array();
+  for (const auto& x : m.metrics)
+    metrics.push_back({{"name", x.name}, {"value_micro", x.value_micro}});
+  return {{"id", m.id},
+          {"developer", codec::to_hex(m.developer)},
+          {"developer_box_key", codec::to_hex(m.developer_box_key)},
+          {"pools", m.pools},
+          {"personal", m.personal},
+          {"kind", m.kind},
+          {"purpose", m.purpose},
+          {"description", m.description},
+          {"fields", m.fields},
+          {"spec", m.spec},
+          {"terms", model_terms_json(m.terms)},
+          {"status", std::string(ledger::model_status_name(m.status))},
+          {"created_height", m.created_height},
+          {"vote_deadline", m.vote_deadline},
+          {"consent_deadline", m.consent_deadline},
+          {"supply_at_creation", m.supply_at_creation},
+          {"yes", m.yes},
+          {"no", m.no},
+          {"consents", m.consents},
+          {"consenting_contributors", m.consenting_contributors},
+          {"training_set_size", m.training_set_size},
+          {"weights_hash", codec::to_hex(m.weights_hash)},
+          {"weights_size", m.weights_size},
+          {"weights_sealed_key", codec::to_base64(m.weights_sealed_key)},
+          {"epsilon_spent_milli", m.epsilon_spent_milli},
+          {"steps", m.steps},
+          {"metrics", metrics},
+          {"closed_height", m.closed_height}};
+}
+
+json consent_policy_json(const std::optional<ledger::ConsentPolicy>& p) {
+  if (!p) return {{"enabled", false}, {"set", false}};
+  return {{"enabled", p->enabled},
+          {"set", true},
+          {"require_dp", p->require_dp},
+          {"max_epsilon_milli", p->max_epsilon_milli},
+          {"min_price_per_call", p->min_price_per_call},
+          {"purposes", p->purposes},
+          {"join_pools", p->join_pools},
+          {"height", p->height}};
+}
+
+json consent_status_json(const std::optional<ledger::ConsentRecord>& c, bool denied) {
+  if (c) return {{"status", "consented"}, {"by_policy", c->by_policy}, {"height", c->height}};
+  return {{"status", denied ? "denied" : "none"}};
+}
+
+json progress_json(const ModelProgress& p) {
+  json j = progress_body(p);
+  j["received_at"] = p.received_at;
+  return j;
+}
+
 }  // namespace datadao::node

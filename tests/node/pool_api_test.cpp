@@ -4,8 +4,6 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include <filesystem>
-#include <random>
 #include <thread>
 
 #include "datadao/codec/codec.hpp"
@@ -13,49 +11,17 @@
 #include "datadao/node/api_server.hpp"
 #include "datadao/node/client.hpp"
 #include "datadao/node/node.hpp"
+#include "in_process_node.hpp"
 
 namespace datadao::node {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 
-class PoolApiTest : public ::testing::Test {
+class PoolApiTest : public InProcessNode {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("datadao-pool-api-test-" + std::to_string(std::random_device{}()));
-    NodePaths paths{dir_ / "node"};
-    NodeConfig cfg;
-    cfg.chain_id = "pool-chain";
-    cfg.block_interval_ms = 5;
-    ledger::Genesis g;
-    g.chain_id = cfg.chain_id;
-    g.timestamp = 1700000000;
-    g.allocations = {{alice_.public_key, 10}, {val_.public_key, 10}};
-    ASSERT_TRUE(init_node(paths, cfg, g).ok());
-    auto n = Node::open(paths);
-    ASSERT_TRUE(n.ok()) << n.error().message;
-    node_ = std::move(n).value();
-    node_->start();
-    api_ = std::make_unique<ApiServer>(*node_);
-    ASSERT_TRUE(api_->start("127.0.0.1", 0).ok());
-    client_ = std::make_unique<NodeClient>("http://127.0.0.1:" + std::to_string(api_->port()));
-  }
-  void TearDown() override {
-    api_.reset();
-    node_.reset();
-    fs::remove_all(dir_);
-  }
-
-  template <class P>
-  json submit(const crypto::SigningKeyPair& who, const P& payload) {
-    auto nonce = client_->next_nonce(who.public_key);
-    EXPECT_TRUE(nonce.ok());
-    auto out = client_->submit(ledger::make_tx("pool-chain", who, *nonce, payload));
-    EXPECT_TRUE(out.ok()) << out.error().message;
-    EXPECT_EQ((*out)["status"], "included") << out->dump();
-    return *out;
+    start_node("pool-chain", {{alice_.public_key, 10}, {val_.public_key, 10}});
   }
 
   // alice: a reddit pool validated by val, and `files` files contributed to it.
@@ -99,13 +65,9 @@ class PoolApiTest : public ::testing::Test {
     return a;
   }
 
-  fs::path dir_;
   crypto::SigningKeyPair alice_ = crypto::SigningKeyPair::generate();
   crypto::SigningKeyPair val_ = crypto::SigningKeyPair::generate();
   crypto::BoxKeyPair val_box_ = crypto::BoxKeyPair::generate();
-  std::unique_ptr<Node> node_;
-  std::unique_ptr<ApiServer> api_;
-  std::unique_ptr<NodeClient> client_;
 };
 
 TEST_F(PoolApiTest, PoolIsFoundByIdAndByNameWithItsParameters) {

@@ -12,6 +12,37 @@
 //   GET  /v1/grants?grantee=<hex>        grants made to an account
 //   GET/HEAD/PUT /v1/blobs/<hash hex>    ciphertext blobs (the vault's HTTP backend)
 //
+// Models (model_routes.cpp; lists page with ?after=<id>&limit=<1..1000> and answer
+// "next_after": the id to pass as `after` for the next page, null on the last page):
+//   GET  /v1/models                               every model, id order
+//   GET  /v1/models/<id>                          the model, plus "progress" once its runner
+//                                                 reported some (latest report, node memory)
+//   GET  /v1/pools/<id>/models                    models drawing on a pool
+//   GET  /v1/accounts/<hex>/models                models the account proposed (filtered*)
+//   GET  /v1/models/<id>/consents[?full=1]        [{contribution_id, pool_id, contributor,
+//                                                 by_policy, height}]; full=1 adds each
+//                                                 "contribution" as /v1/contributions serves it
+//   GET  /v1/models/<id>/consents/<contribution>  {"status": consented|denied|none, ...}
+//   GET  /v1/models/<id>/training-set             [{contribution_id, pool_id, contributor}]
+//   GET  /v1/models/<id>/policy-candidates?pool=<id>   attested contributions (points > 0) of
+//                                                 the pool whose contributor's standing policy
+//                                                 matches the model and that are neither
+//                                                 consented nor denied (filtered*); 409 unless
+//                                                 the model is in voting or consent
+//   GET  /v1/accounts/<hex>/consent-policy        the account's standing policy
+//   POST /v1/models/<id>/progress                 the runner's signed progress report
+//                                                 (datadao/node/progress.hpp): body <= 4 KiB,
+//                                                 {"step", "total_steps", "loss", "epsilon",
+//                                                 "eta_seconds", "phase", "runner", "signature"};
+//                                                 signature = Ed25519 by "runner" over
+//                                                 "datadao/progress/v1" | model id u64 LE |
+//                                                 the body without "signature" dumped compactly
+//                                                 (keys sorted). 401 bad signature, 403 runner
+//                                                 is not the validator of the model's pools[0],
+//                                                 409 model not in training, 413 body too big.
+// * A filtered list looks at no more than 5000 items per request, so a page may hold fewer
+//   than `limit` entries and still have a next_after.
+//
 // Errors are {"error": {"code": "...", "message": "..."}} with a matching HTTP status.
 // Request bodies are size-limited before they are read in full.
 #pragma once

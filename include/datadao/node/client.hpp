@@ -9,6 +9,7 @@
 
 #include "datadao/common/result.hpp"
 #include "datadao/ledger/transaction.hpp"
+#include "datadao/node/progress.hpp"
 
 namespace datadao::node {
 
@@ -21,6 +22,12 @@ class NodeClient {
 
   // GET a path ("/v1/status"); parses the JSON body; non-2xx becomes the node's error.
   Result<nlohmann::json> get(const std::string& path);
+  // POST a JSON body to a path; parses the JSON reply; non-2xx becomes the node's error.
+  Result<nlohmann::json> post_json(const std::string& path, const nlohmann::json& body);
+  // Signs `progress` with the runner's key (progress.runner is set to its public key) and
+  // posts it to /v1/models/<model_id>/progress.
+  Status post_progress(uint64_t model_id, ModelProgress progress,
+                       const crypto::SigningKeyPair& runner);
   // Submits a signed transaction; with wait, returns once it is in a block or rejected.
   // A rejection is returned as a value ({"status":"rejected","error":{...}}), not an Error.
   Result<nlohmann::json> submit(const ledger::Transaction& tx, bool wait = true);

@@ -24,6 +24,7 @@
 #include "datadao/ledger/chain.hpp"
 #include "datadao/ledger/state.hpp"
 #include "datadao/ledger/transaction.hpp"
+#include "datadao/node/progress.hpp"
 
 namespace datadao::vault {
 class LocalDirBackend;
@@ -107,10 +108,18 @@ class Node {
   vault::LocalDirBackend& blobs() { return *blobs_; }
   size_t mempool_size() const;
 
+  // Keeps `p` (already signature-checked, see verify_progress) as the latest progress of the
+  // model. kNotFound for an unknown model, kPermissionDenied unless p.runner is the validator of
+  // the model's pools[0], kFailedPrecondition unless the model is in training. Sets received_at.
+  Status report_model_progress(uint64_t model_id, ModelProgress p);
+  // The latest progress reported for a model since this node started, if any.
+  std::optional<ModelProgress> model_progress(uint64_t model_id) const;
+
  private:
   Node() = default;
   void run();
-  // How long an idle node waits before a heartbeat block (made only while a proposal is open):
+  // How long an idle node waits before a heartbeat block (made only while a proposal or a
+  // model's vote or consent window is open):
   // ten block intervals, at most 1 s, at least one block interval.
   std::chrono::milliseconds heartbeat_interval() const;
   void finish(const crypto::Hash32& id, const TxOutcome& outcome);
@@ -130,6 +139,8 @@ class Node {
   std::atomic<bool> stopping_{false};
   int lock_fd_ = -1;  // flock on <dir>/LOCK: one node process per node directory
   std::thread thread_;
+  mutable std::mutex progress_mu_;              // never held with the other two
+  std::map<uint64_t, ModelProgress> progress_;  // latest report per model id
 };
 
 }  // namespace datadao::node

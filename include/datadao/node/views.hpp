@@ -23,6 +23,16 @@ nlohmann::json attestation_json(const ledger::Attestation& a);
 nlohmann::json contribution_json(const ledger::Contribution& c, const ledger::FileRecord* file);
 nlohmann::json proposal_json(const ledger::Proposal& p);
 nlohmann::json vote_json(const std::optional<ledger::VoteRecord>& v);
+// Models (ledger/models.hpp): integers as the ledger holds them (epsilon_milli, delta_e12,
+// value_micro), the status by name.
+nlohmann::json model_terms_json(const ledger::ModelTerms& t);
+nlohmann::json model_json(const ledger::Model& m);
+// {"enabled": false} for an account that never set a policy.
+nlohmann::json consent_policy_json(const std::optional<ledger::ConsentPolicy>& p);
+// One contribution's consent to a model: "consented" (with by_policy, height), "denied" or
+// "none".
+nlohmann::json consent_status_json(const std::optional<ledger::ConsentRecord>& c, bool denied);
+nlohmann::json progress_json(const ModelProgress& p);
 
 // The timestamp of the chain's head block: "now" as far as the ledger is concerned.
 uint64_t latest_time(const ledger::Chain& chain);

@@ -1,0 +1,309 @@
+// The model routes of the node's API (listed in api_server.hpp): proposals, consents, standing
+// policies, training sets and the runner's progress reports. Reads only, except progress, which
+// the node keeps in memory.
+#include <map>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "datadao/node/node.hpp"
+#include "datadao/node/progress.hpp"
+#include "datadao/node/views.hpp"
+#include "http_util.hpp"
+
+namespace datadao::node {
+
+using nlohmann::json;
+
+namespace {
+
+// Most items one request looks at when it filters a list (policy candidates, an account's
+// models), so that a request's time under the chain lock stays bounded whatever the list size.
+constexpr uint64_t kMaxScan = 5000;
+constexpr uint64_t kScanChunk = 500;
+
+json next_after_json(const std::optional<uint64_t>& next) {
+  return next ? json(*next) : json(nullptr);
+}
+
+// A page of `fetch(after, limit + 1)`: one more than asked tells whether another page exists.
+template <class T, class Fetch>
+std::pair<std::vector<T>, std::optional<uint64_t>> page_of(const Page& page, Fetch fetch,
+                                                           uint64_t (*id_of)(const T&)) {
+  std::vector<T> list = fetch(page.after, page.limit + 1);
+  std::optional<uint64_t> next;
+  if (list.size() > page.limit) {
+    list.resize(page.limit);
+    next = id_of(list.back());
+  }
+  return {std::move(list), next};
+}
+
+// Walks a list in id order from page.after, keeping what `keep` accepts, until page.limit are
+// kept or kMaxScan items were looked at. The second member resumes the walk; it is empty once
+// the list is exhausted (a page may hold fewer than limit items and still have a next one).
+template <class T, class Fetch, class Keep>
+std::pair<std::vector<T>, std::optional<uint64_t>> filter_page(const Page& page, Fetch fetch,
+                                                               Keep keep) {
+  std::vector<T> kept;
+  uint64_t cursor = page.after;
+  uint64_t scanned = 0;
+  while (kept.size() < page.limit && scanned < kMaxScan) {
+    const uint64_t want = std::min(kScanChunk, kMaxScan - scanned);
+    const std::vector<T> chunk = fetch(cursor, static_cast<size_t>(want));
+    for (const T& item : chunk) {
+      ++scanned;
+      cursor = item.id;
+      if (keep(item)) kept.push_back(item);
+      if (kept.size() == page.limit) break;
+    }
+    if (chunk.size() < want && kept.size() < page.limit) return {std::move(kept), std::nullopt};
+  }
+  return {std::move(kept), cursor};
+}
+
+uint64_t model_id_of(const ledger::Model& m) { return m.id; }
+uint64_t id_itself(const uint64_t& id) { return id; }
+
+json models_json(const std::vector<ledger::Model>& list, const std::optional<uint64_t>& next) {
+  json a = json::array();
+  for (const auto& m : list) a.push_back(model_json(m));
+  return {{"models", a}, {"next_after", next_after_json(next)}};
+}
+
+Result<ledger::Model> find_model(const ledger::State& st, uint64_t id) {
+  auto m = st.model(id);
+  if (!m) return make_error(ErrorCode::kNotFound, "model " + std::to_string(id) + " not found");
+  return *m;
+}
+
+// {contribution_id, pool_id, contributor} of a contribution the state holds.
+json contribution_ref(const ledger::State& st, uint64_t contribution_id) {
+  json j = {{"contribution_id", contribution_id}};
+  if (auto c = st.contribution(contribution_id)) {
+    j["pool_id"] = c->pool_id;
+    j["contributor"] = codec::to_hex(c->contributor);
+  }
+  return j;
+}
+
+// With full=1, each entry also carries the contribution as /v1/contributions/<id> serves it
+// (the runner needs the refined blob of each; one request per page instead of one per id).
+void add_full_contribution(const ledger::State& st, uint64_t contribution_id, json& entry) {
+  auto c = st.contribution(contribution_id);
+  if (!c) return;
+  auto f = st.file(c->file_id);
+  entry["contribution"] = contribution_json(*c, f ? &*f : nullptr);
+}
+
+// Parses the path's ids and the page, runs `fn(state, id, page)` under the chain lock.
+template <class Fn>
+void paged_model_route(Node& node, const httplib::Request& req, httplib::Response& res,
+                       std::string_view what, Fn fn) {
+  auto id = u64_param(req.matches[1], what);
+  if (!id.ok()) return send_error(res, id.error());
+  auto page = page_param(req);
+  if (!page.ok()) return send_error(res, page.error());
+  auto j = node.read(
+      [&](ledger::Chain& chain) -> Result<json> { return fn(chain.state(), *id, *page); });
+  if (!j.ok()) return send_error(res, j.error());
+  send_json(res, *j);
+}
+
+}  // namespace
+
+void mount_model_routes(httplib::Server& server, Node& node) {
+  server.Get("/v1/models", [&node](const httplib::Request& req, httplib::Response& res) {
+    auto page = page_param(req);
+    if (!page.ok()) return send_error(res, page.error());
+    json j = node.read([&](ledger::Chain& chain) {
+      const auto& st = chain.state();
+      auto [list, next] = page_of<ledger::Model>(
+          *page, [&](uint64_t a, size_t n) { return st.models(a, n); }, model_id_of);
+      return models_json(list, next);
+    });
+    send_json(res, j);
+  });
+
+  server.Get(R"(/v1/models/(\d+))", [&node](const httplib::Request& req, httplib::Response& res) {
+    auto id = u64_param(req.matches[1], "model id");
+    if (!id.ok()) return send_error(res, id.error());
+    auto m = node.read([&](ledger::Chain& chain) { return find_model(chain.state(), *id); });
+    if (!m.ok()) return send_error(res, m.error());
+    json j = model_json(*m);
+    if (auto p = node.model_progress(*id)) j["progress"] = progress_json(*p);
+    send_json(res, j);
+  });
+
+  server.Get(
+      R"(/v1/pools/(\d+)/models)", [&node](const httplib::Request& req, httplib::Response& res) {
+        paged_model_route(
+            node, req, res, "pool id",
+            [](const ledger::State& st, uint64_t pool_id, const Page& page) -> Result<json> {
+              if (!st.pool(pool_id)) {
+                return make_error(ErrorCode::kNotFound,
+                                  "pool " + std::to_string(pool_id) + " not found");
+              }
+              auto [list, next] = page_of<ledger::Model>(
+                  page, [&](uint64_t a, size_t n) { return st.models_of_pool(pool_id, a, n); },
+                  model_id_of);
+              return models_json(list, next);
+            });
+      });
+
+  server.Get(
+      R"(/v1/models/(\d+)/consents)", [&node](const httplib::Request& req, httplib::Response& res) {
+        const bool full = req.get_param_value("full") == "1";
+        paged_model_route(
+            node, req, res, "model id",
+            [full](const ledger::State& st, uint64_t model_id, const Page& page) -> Result<json> {
+              DD_TRY(find_model(st, model_id));
+              auto [ids, next] = page_of<uint64_t>(
+                  page, [&](uint64_t a, size_t n) { return st.model_consents(model_id, a, n); },
+                  id_itself);
+              json a = json::array();
+              for (uint64_t cid : ids) {
+                json e = contribution_ref(st, cid);
+                const auto rec = st.consent(model_id, cid);
+                e["by_policy"] = rec && rec->by_policy;
+                e["height"] = rec ? rec->height : 0;
+                if (full) add_full_contribution(st, cid, e);
+                a.push_back(std::move(e));
+              }
+              return json{{"consents", a}, {"next_after", next_after_json(next)}};
+            });
+      });
+
+  server.Get(R"(/v1/models/(\d+)/training-set)", [&node](const httplib::Request& req,
+                                                         httplib::Response& res) {
+    paged_model_route(
+        node, req, res, "model id",
+        [](const ledger::State& st, uint64_t model_id, const Page& page) -> Result<json> {
+          DD_TRY(find_model(st, model_id));
+          auto [ids, next] = page_of<uint64_t>(
+              page, [&](uint64_t a, size_t n) { return st.model_training_set(model_id, a, n); },
+              id_itself);
+          json a = json::array();
+          for (uint64_t cid : ids) a.push_back(contribution_ref(st, cid));
+          return json{{"training_set", a}, {"next_after", next_after_json(next)}};
+        });
+  });
+
+  server.Get(R"(/v1/models/(\d+)/consents/(\d+))",
+             [&node](const httplib::Request& req, httplib::Response& res) {
+               auto model_id = u64_param(req.matches[1], "model id");
+               if (!model_id.ok()) return send_error(res, model_id.error());
+               auto cid = u64_param(req.matches[2], "contribution id");
+               if (!cid.ok()) return send_error(res, cid.error());
+               auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
+                 const auto& st = chain.state();
+                 DD_TRY(find_model(st, *model_id));
+                 if (!st.contribution(*cid)) {
+                   return make_error(ErrorCode::kNotFound,
+                                     "contribution " + std::to_string(*cid) + " not found");
+                 }
+                 json out = consent_status_json(st.consent(*model_id, *cid),
+                                                st.consent_denied(*model_id, *cid));
+                 out["model_id"] = *model_id;
+                 out.update(contribution_ref(st, *cid));
+                 return out;
+               });
+               if (!j.ok()) return send_error(res, j.error());
+               send_json(res, *j);
+             });
+
+  server.Get(R"(/v1/accounts/([0-9a-fA-F]{64})/consent-policy)",
+             [&node](const httplib::Request& req, httplib::Response& res) {
+               auto id = hex_param<32>(req.matches[1], "account");
+               if (!id.ok()) return send_error(res, id.error());
+               json j = node.read([&](ledger::Chain& chain) {
+                 return consent_policy_json(chain.state().consent_policy(*id));
+               });
+               j["account"] = codec::to_hex(*id);
+               send_json(res, j);
+             });
+
+  server.Get(R"(/v1/models/(\d+)/policy-candidates)", [&node](const httplib::Request& req,
+                                                              httplib::Response& res) {
+    auto pool_id = u64_param(req.get_param_value("pool"), "pool");
+    if (!pool_id.ok()) return send_error(res, pool_id.error());
+    paged_model_route(
+        node, req, res, "model id",
+        [&](const ledger::State& st, uint64_t model_id, const Page& page) -> Result<json> {
+          DD_ASSIGN(ledger::Model m, find_model(st, model_id));
+          if (std::find(m.pools.begin(), m.pools.end(), *pool_id) == m.pools.end()) {
+            return make_error(ErrorCode::kInvalidArgument, "model " + std::to_string(model_id) +
+                                                               " does not draw on pool " +
+                                                               std::to_string(*pool_id));
+          }
+          if (m.status != ledger::ModelStatus::kVoting &&
+              m.status != ledger::ModelStatus::kConsent) {
+            return make_error(ErrorCode::kFailedPrecondition,
+                              "model " + std::to_string(model_id) + " is " +
+                                  std::string(ledger::model_status_name(m.status)) +
+                                  ": policies apply only while it is in voting or consent");
+          }
+          // One policy lookup per contributor: contributors often hold many contributions.
+          std::map<ledger::AccountId, bool> matches;
+          auto policy_ok = [&](const ledger::AccountId& who) {
+            auto it = matches.find(who);
+            if (it != matches.end()) return it->second;
+            const auto policy = st.consent_policy(who);
+            const bool ok = policy && ledger::policy_matches(*policy, m);
+            matches.emplace(who, ok);
+            return ok;
+          };
+          auto [list, next] = filter_page<ledger::Contribution>(
+              page,
+              [&](uint64_t a, size_t n) { return st.pool_contributions(*pool_id, a, n, false); },
+              [&](const ledger::Contribution& c) {
+                return c.attested && c.attestation.points > 0 && policy_ok(c.contributor) &&
+                       !st.consent(model_id, c.id) && !st.consent_denied(model_id, c.id);
+              });
+          json a = json::array();
+          for (const auto& c : list) {
+            a.push_back({{"contribution_id", c.id},
+                         {"pool_id", c.pool_id},
+                         {"contributor", codec::to_hex(c.contributor)}});
+          }
+          return json{{"candidates", a}, {"next_after", next_after_json(next)}};
+        });
+  });
+
+  server.Get(R"(/v1/accounts/([0-9a-fA-F]{64})/models)",
+             [&node](const httplib::Request& req, httplib::Response& res) {
+               auto who = hex_param<32>(req.matches[1], "account");
+               if (!who.ok()) return send_error(res, who.error());
+               auto page = page_param(req);
+               if (!page.ok()) return send_error(res, page.error());
+               json j = node.read([&](ledger::Chain& chain) {
+                 const auto& st = chain.state();
+                 auto [list, next] = filter_page<ledger::Model>(
+                     *page, [&](uint64_t a, size_t n) { return st.models(a, n); },
+                     [&](const ledger::Model& m) { return m.developer == *who; });
+                 return models_json(list, next);
+               });
+               send_json(res, j);
+             });
+
+  server.Post(
+      R"(/v1/models/(\d+)/progress)", [&node](const httplib::Request& req, httplib::Response& res,
+                                              const httplib::ContentReader& reader) {
+        auto id = u64_param(req.matches[1], "model id");
+        if (!id.ok()) return send_error(res, id.error());
+        auto body = read_body(reader, kMaxProgressBodyBytes);
+        if (!body.ok()) return send_error(res, body.error());
+        json j = json::parse(*body, nullptr, false);
+        if (j.is_discarded()) {
+          return send_error(
+              res, make_error(ErrorCode::kInvalidArgument, "progress: the body is not JSON"));
+        }
+        auto p = verify_progress(*id, j);
+        if (!p.ok()) return send_error(res, p.error());
+        const Status s = node.report_model_progress(*id, *p);
+        if (!s.ok()) return send_error(res, s.error());
+        send_json(res, {{"accepted", true}, {"model_id", *id}});
+      });
+}
+
+}  // namespace datadao::node
