@@ -74,6 +74,8 @@ void register_demo_commands(CLI::App& app, Context& ctx);       // demo contribu
 void register_dp_commands(CLI::App& app, Context& ctx);         // dp epsilon
 void register_model_commands(CLI::App& app, Context& ctx);      // model ..., consent policy
 void register_runner_commands(CLI::App& app, Context& ctx);     // runner run
+// model generate|predict|audit; call after register_model_commands (adds to its "model").
+void register_model_use_commands(CLI::App& app, Context& ctx);
 
 // Identity of another user for grants: a public identity JSON file (wallet export-public), or
 // the name of a wallet in this $DATADAO_HOME (its public half is read without a passphrase).

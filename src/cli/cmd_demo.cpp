@@ -423,6 +423,7 @@ void register_demo_commands(CLI::App& app, Context&) {
   c->add_flag("--keep", opts.keep, "Keep the node directory afterwards");
   c->footer("Example:\n  datadao demo contributions --users 50");
   c->callback([] { Demo(opts).run(); });
+  register_demo_models_command(*d);
 }
 
 }  // namespace datadao::cli

@@ -77,6 +77,15 @@ json DemoNet::submitted(Result<json> out) {
   return j;
 }
 
+void DemoNet::flush() {
+  std::vector<ledger::Transaction> txs;
+  txs.swap(queued_);
+  queued_nonce_.clear();
+  for (const auto& tx : txs) unwrap(client_->submit(tx, /*wait=*/false));
+  // Resubmitting known bytes with wait returns the first submission's outcome.
+  for (const auto& tx : txs) submitted(client_->submit(tx, /*wait=*/true));
+}
+
 uint64_t DemoNet::contribute(const wallet::Wallet& w, uint64_t pool_id,
                              const crypto::PublicKey& pool_box, const std::string& source,
                              const std::string& handle, const std::string& zip) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -22,6 +23,8 @@ namespace datadao::cli {
 inline constexpr const char* kDemoChainId = "datadao-demo";
 
 wallet::Wallet demo_wallet(const std::string& name);
+// `demo models` (cmd_demo_models.cpp), added under `demo`.
+void register_demo_models_command(CLI::App& demo);
 
 class DemoNet {
  public:
@@ -43,6 +46,19 @@ class DemoNet {
     const uint64_t nonce = unwrap(client_->next_nonce(w.account()));
     return submitted(client_->submit(ledger::make_tx(kDemoChainId, w.sign, nonce, payload)));
   }
+  // Batched submission: queue() signs with the wallet's next nonce (counting queued ones) and
+  // flush() sends them all at once (so they share blocks), then waits for every outcome and
+  // throws if any was not included. Many demo users answering within a block window need it.
+  template <class P>
+  void queue(const wallet::Wallet& w, const P& payload) {
+    auto it = queued_nonce_.find(w.account());
+    if (it == queued_nonce_.end()) {
+      it = queued_nonce_.emplace(w.account(), unwrap(client_->next_nonce(w.account()))).first;
+    }
+    queued_.push_back(ledger::make_tx(kDemoChainId, w.sign, it->second++, payload));
+  }
+  void flush();
+
   // Seals `zip` into the vault as `w`, registers it and contributes it to `pool_id` (key and
   // claimed handle sealed to `pool_box`). Returns the contribution id.
   uint64_t contribute(const wallet::Wallet& w, uint64_t pool_id, const crypto::PublicKey& pool_box,
@@ -56,6 +72,8 @@ class DemoNet {
  private:
   nlohmann::json submitted(Result<nlohmann::json> out);
 
+  std::vector<ledger::Transaction> queued_;
+  std::map<ledger::AccountId, uint64_t> queued_nonce_;
   std::filesystem::path dir_;
   std::unique_ptr<node::Node> node_;
   std::unique_ptr<node::ApiServer> api_;

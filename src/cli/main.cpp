@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   register_demo_commands(app, ctx);
   register_dp_commands(app, ctx);
   register_model_commands(app, ctx);
+  register_model_use_commands(app, ctx);
   register_runner_commands(app, ctx);
 
   // Global options (--json, --wallet, ...) are accepted after any subcommand too.
