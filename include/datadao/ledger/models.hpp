@@ -56,6 +56,35 @@ inline constexpr uint64_t kEpsilonScale = 1000;                // epsilon_milli 
 inline constexpr uint64_t kDeltaScale = 1'000'000'000'000ull;  // delta_e12 = δ × 10^12
 inline constexpr int64_t kMetricScale = 1'000'000;             // metric value_micro = value × 10^6
 
+// ---- Ownership (shares) and rewards -------------------------------------------------------------
+// A published model has exactly kShareSupply share units, held by its contributors in proportion
+// to their attributed value (AssignShares before PublishModel; personal model: all to the
+// proposer). Shares move with TransferShares.
+//
+// Rewards are kept in reward units: 1 credit = kRewardUnitsPerCredit units, and
+// kRewardUnitsPerCredit == kShareSupply, so a use paying `price` credits adds exactly `price`
+// reward units per share unit to the model's accumulator (Model::reward_per_share): there is no
+// division and no rounding when a model is used, whatever the number of owners (O(1)).
+// A holder's accrued units = owed_units + shares × (reward_per_share − reward_debt); every
+// change of a holder's shares first settles (owed_units += shares × (acc − debt); debt = acc).
+// Claim pays floor(accrued / kRewardUnitsPerCredit) whole credits and leaves the sub-credit rest
+// accrued to the same holder. Conservation (tested after random uses, transfers and claims):
+//   rewards_paid × kRewardUnitsPerCredit
+//     == Σ_holders accrued_units + rewards_claimed × kRewardUnitsPerCredit + reward_remainder
+// reward_remainder is the model's explicit remainder account: 0 under the rules above (no
+// operation rounds); it exists so that any future rounding rule has an account to go to, and
+// the conservation test checks it.
+inline constexpr uint64_t kShareSupply = 1'000'000'000;          // share units per model
+inline constexpr uint64_t kRewardUnitsPerCredit = kShareSupply;  // reward units per credit
+inline constexpr size_t kMaxShareChunk = 1024;                   // holders per AssignShares
+
+// How the runner measures each contributor's value (src/attribution). Named by the proposal.
+enum class AttributionMethod : uint8_t {
+  kKnnShapley = 1,  // exact KNN-Shapley over record embeddings (Jia et al., VLDB 2019)
+  kTracIn = 2,      // gradient-similarity influence over training checkpoints (TracIn)
+};
+std::string_view attribution_method_name(AttributionMethod m);  // "knn_shapley", "tracin"
+
 // What a proposal asks of contributors: shown to them before anything is used, and what
 // standing policies are matched against.
 struct ModelTerms {
@@ -66,6 +95,7 @@ struct ModelTerms {
   uint64_t price_per_call = 0;  // credits per use of the published model
   uint64_t training_fee = 0;    // credits escrowed from the developer at proposal
   uint64_t consent_blocks = 0;  // length of the consent window after approval, 1..kMaxConsentBlocks
+  AttributionMethod attribution = AttributionMethod::kKnnShapley;
   bool operator==(const ModelTerms&) const = default;
 };
 
@@ -114,9 +144,33 @@ struct Model {
   uint64_t epsilon_spent_milli = 0;  // ε actually spent × 1000 (0 without DP)
   uint64_t steps = 0;
   std::vector<ModelMetric> metrics;
+  // The node that serves metered inference (PublishModel): its box key and the weights key
+  // sealed to it (empty: the model is not served).
+  crypto::PublicKey server_box_key{};
+  crypto::Bytes server_sealed_key;
   uint64_t closed_height = 0;  // height of the last status change
+  // Ownership and rewards (see kShareSupply above).
+  uint64_t shares_assigned = 0;  // share units assigned so far; kShareSupply once published
+  uint64_t share_holders = 0;    // holders with shares > 0
+  uint64_t uses = 0;             // UseModel transactions applied
+  uint64_t rewards_paid = 0;     // credits paid by uses (held in the model's reward escrow)
+  uint64_t rewards_claimed = 0;  // credits claimed out of it
+  unsigned __int128 reward_per_share = 0;  // accumulator: reward units per share unit
+  unsigned __int128 reward_remainder = 0;  // explicit remainder account, reward units
   bool operator==(const Model&) const = default;
 };
+
+// One holder's shares of one model and their reward bookkeeping.
+struct ShareHolding {
+  uint64_t shares = 0;
+  unsigned __int128 reward_debt = 0;  // Model::reward_per_share at the last settlement
+  unsigned __int128 owed_units = 0;   // settled, unclaimed reward units
+  bool operator==(const ShareHolding&) const = default;
+};
+// Reward units accrued and not yet claimed: owed_units + shares × (acc − reward_debt).
+unsigned __int128 accrued_units(const Model& model, const ShareHolding& holding);
+// Whole credits a Claim would pay now: accrued_units / kRewardUnitsPerCredit.
+uint64_t claimable_credits(const Model& model, const ShareHolding& holding);
 
 // One contribution's consent to one model.
 struct ConsentRecord {

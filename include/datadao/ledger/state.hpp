@@ -170,6 +170,16 @@ class State {
   // The earliest vote or consent deadline of a model still in kVoting or kConsent.
   std::optional<uint64_t> next_model_deadline() const;
 
+  // Ownership and rewards (models.hpp). A holder exists once assigned or transferred shares and
+  // stays while it has shares or accrued units.
+  std::optional<ShareHolding> share_holding(uint64_t model_id, const AccountId& account) const;
+  // Holders of a model in account-key order after `after` (nullopt = from the start).
+  std::vector<std::pair<AccountId, ShareHolding>> share_holders(
+      uint64_t model_id, const std::optional<AccountId>& after, size_t limit) const;
+  // Models in which the account holds shares or accrued rewards, id order (index, not a scan).
+  std::vector<uint64_t> models_held_by(const AccountId& account, uint64_t after,
+                                       size_t limit) const;
+
   // Raw entries of the generic key/value part of state (tags 0x10..0x2f), uncommitted changes
   // included. scan() calls fn for each key starting with prefix, in key order, until fn
   // returns false.

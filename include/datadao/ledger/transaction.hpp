@@ -53,6 +53,10 @@ enum class TxType : uint16_t {
   kApplyConsentPolicy = 14,
   kRecordTrainingSet = 15,
   kPublishModel = 16,
+  kAssignShares = 17,
+  kTransferShares = 18,
+  kUseModel = 19,
+  kClaim = 20,
 };
 
 struct Transaction {
@@ -258,6 +262,9 @@ struct RecordTrainingSet {
 // developer's box key: 80 bytes), ε spent (<= terms.epsilon_milli when dp_required; 0 allowed
 // only without DP), steps, metrics (<= kMaxModelMetrics, distinct names). training_set_size must
 // equal the number of contributions listed and be >= 1. The escrowed fee goes to the runner.
+// Shares: exactly kShareSupply units must have been assigned (AssignShares), except for a
+// personal model, whose proposer receives all kShareSupply units here. Serving: server_sealed_key
+// empty (not served), or 80 bytes (the weights key sealed to server_box_key, non-zero).
 struct PublishModel {
   uint64_t model_id = 0;
   crypto::Hash32 weights_hash{};
@@ -267,7 +274,48 @@ struct PublishModel {
   uint64_t steps = 0;
   std::vector<ModelMetric> metrics;
   uint64_t training_set_size = 0;
+  crypto::PublicKey server_box_key{};
+  Bytes server_sealed_key;
   bool operator==(const PublishModel&) const = default;
+};
+
+// ---- Ownership and rewards (models.hpp: kShareSupply, reward units) ---------------------------
+// The runner (validator of pools[0]) assigns share units of a model in kTraining to contributors,
+// in chunks: 1..kMaxShareChunk entries, distinct accounts, each shares > 0, each account a
+// contributor of a contribution listed by RecordTrainingSet and not assigned before, and the
+// model's total never above kShareSupply. Not for personal models.
+struct ShareEntry {
+  AccountId account{};
+  uint64_t shares = 0;
+  bool operator==(const ShareEntry&) const = default;
+};
+struct AssignShares {
+  uint64_t model_id = 0;
+  std::vector<ShareEntry> entries;
+  bool operator==(const AssignShares&) const = default;
+};
+// Moves `amount` (> 0, <= the sender's) share units of a published model to `to` (!= sender).
+// Both holdings are settled first, so rewards accrued before the transfer stay with the sender.
+struct TransferShares {
+  uint64_t model_id = 0;
+  AccountId to{};
+  uint64_t amount = 0;
+  bool operator==(const TransferShares&) const = default;
+};
+// One paid call of a published model: moves terms.price_per_call credits from the sender into
+// the model's reward escrow and adds price_per_call reward units per share unit (O(1)).
+// request_hash binds the payment to one request (node/serving.hpp computes it); the node serves
+// the call only once this transaction is in a committed block.
+struct UseModel {
+  uint64_t model_id = 0;
+  Hash32 request_hash{};
+  bool operator==(const UseModel&) const = default;
+};
+// Settles the sender's holding of a model and pays its whole accrued credits (>= 1) from the
+// model's reward escrow to the sender's credits; the sub-credit rest stays accrued.
+struct Claim {
+  uint64_t model_id = 0;
+  bool operator==(const Claim&) const = default;
 };
 
 Bytes encode_payload(const Transfer& p);
@@ -286,6 +334,10 @@ Bytes encode_payload(const SetConsentPolicy& p);
 Bytes encode_payload(const ApplyConsentPolicy& p);
 Bytes encode_payload(const RecordTrainingSet& p);
 Bytes encode_payload(const PublishModel& p);
+Bytes encode_payload(const AssignShares& p);
+Bytes encode_payload(const TransferShares& p);
+Bytes encode_payload(const UseModel& p);
+Bytes encode_payload(const Claim& p);
 
 constexpr TxType type_of(const Transfer&) { return TxType::kTransfer; }
 constexpr TxType type_of(const RegisterFile&) { return TxType::kRegisterFile; }
@@ -303,6 +355,10 @@ constexpr TxType type_of(const SetConsentPolicy&) { return TxType::kSetConsentPo
 constexpr TxType type_of(const ApplyConsentPolicy&) { return TxType::kApplyConsentPolicy; }
 constexpr TxType type_of(const RecordTrainingSet&) { return TxType::kRecordTrainingSet; }
 constexpr TxType type_of(const PublishModel&) { return TxType::kPublishModel; }
+constexpr TxType type_of(const AssignShares&) { return TxType::kAssignShares; }
+constexpr TxType type_of(const TransferShares&) { return TxType::kTransferShares; }
+constexpr TxType type_of(const UseModel&) { return TxType::kUseModel; }
+constexpr TxType type_of(const Claim&) { return TxType::kClaim; }
 
 // Strict payload decoders (exact length, field limits, UTF-8). Errors name the payload.
 Result<Transfer> decode_payload(ByteView bytes, std::type_identity<Transfer>);
@@ -321,6 +377,10 @@ Result<SetConsentPolicy> decode_payload(ByteView bytes, std::type_identity<SetCo
 Result<ApplyConsentPolicy> decode_payload(ByteView bytes, std::type_identity<ApplyConsentPolicy>);
 Result<RecordTrainingSet> decode_payload(ByteView bytes, std::type_identity<RecordTrainingSet>);
 Result<PublishModel> decode_payload(ByteView bytes, std::type_identity<PublishModel>);
+Result<AssignShares> decode_payload(ByteView bytes, std::type_identity<AssignShares>);
+Result<TransferShares> decode_payload(ByteView bytes, std::type_identity<TransferShares>);
+Result<UseModel> decode_payload(ByteView bytes, std::type_identity<UseModel>);
+Result<Claim> decode_payload(ByteView bytes, std::type_identity<Claim>);
 
 // Builds and signs a transaction carrying `payload`.
 template <class P>

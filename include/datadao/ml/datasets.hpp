@@ -31,6 +31,16 @@ struct ContributorRecords {
 // text are skipped.
 Result<std::vector<std::string>> text_examples(const std::vector<ContributorRecords>& records);
 
+// The same texts with, per text, its contributor index and a label for attribution: the
+// record's "subreddit" field for reddit (absent: ""), its "lang" for x.
+struct LabeledTexts {
+  std::vector<std::string> texts;
+  std::vector<uint64_t> contributors;
+  std::vector<std::string> labels;
+};
+Result<LabeledTexts> labeled_text_examples(const std::vector<ContributorRecords>& records);
+
+// sleep_examples and listening_sleep_examples fill TabularDataset::contributors.
 // Next-night sleep score from recent nights and activity (Oura, one pool). Day d is the Oura
 // "day" of a record (a sleep record's day is the morning it ended). An example for night d needs
 // sleep scores for the calendar days d-1..d-3 (window 3), total sleep and efficiency for d-1, and

@@ -24,6 +24,7 @@ struct TabularDataset {
   std::vector<std::vector<float>> features;  // one row per example, feature_names.size() wide
   std::vector<float> targets;
   std::vector<float> baseline_predictions;  // empty, or one per example
+  std::vector<uint64_t> contributors;       // empty, or the caller's contributor index per example
 };
 
 struct RegressorSpec {

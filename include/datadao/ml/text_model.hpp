@@ -62,6 +62,10 @@ class TextModel {
                                        const std::vector<std::string>& texts) const;
   // Mean next-token cross-entropy (nats/token) of `texts`.
   double loss(const std::vector<std::string>& texts) const;
+  // One embedding per text (KNN-Shapley attribution): the mean over the text's tokens of the
+  // model's final hidden states (before the output projection), L2-normalised; width() floats.
+  // An empty text gives the zero vector.
+  std::vector<std::vector<float>> embed(const std::vector<std::string>& texts) const;
 
   const TextSpec& spec() const;
   uint64_t parameter_count() const;

@@ -20,6 +20,8 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace datadao::ml {
 
@@ -42,6 +44,9 @@ struct TrainConfig {
   uint64_t checkpoint_every = 50;
   uint64_t progress_every = 10;
   int threads = 0;  // 0 = libtorch's default
+  // TracIn checkpoints (tracin.hpp): keep the serialised model every `snapshot_every` steps and
+  // after the last one (0 = none). Only trainers that document it honour it (Regressor).
+  uint64_t snapshot_every = 0;
 };
 
 struct Progress {
@@ -66,6 +71,11 @@ struct TrainReport {
   uint64_t holdout_examples = 0;
   double seconds = 0;
   std::map<std::string, double> metrics;  // model-specific extras (e.g. "holdout_mae")
+  // Rows of the caller's dataset held out (validation split), ascending; the rest trained.
+  std::vector<size_t> holdout_rows;
+  // With config.snapshot_every: the serialised model (the trainer's save() format) at those
+  // steps, oldest first, each with the learning rate used.
+  std::vector<std::pair<std::vector<uint8_t>, double>> snapshots;
 };
 
 }  // namespace datadao::ml
