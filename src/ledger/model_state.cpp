@@ -25,6 +25,26 @@ std::string_view model_status_name(ModelStatus s) {
   return "unknown";
 }
 
+std::string_view attribution_method_name(AttributionMethod m) {
+  switch (m) {
+    case AttributionMethod::kKnnShapley:
+      return "knn_shapley";
+    case AttributionMethod::kTracIn:
+      return "tracin";
+  }
+  return "unknown";
+}
+
+unsigned __int128 accrued_units(const Model& model, const ShareHolding& holding) {
+  return holding.owed_units + static_cast<unsigned __int128>(holding.shares) *
+                                  (model.reward_per_share - holding.reward_debt);
+}
+
+uint64_t claimable_credits(const Model& model, const ShareHolding& holding) {
+  // accrued <= rewards_paid × kRewardUnitsPerCredit, so the quotient fits in u64.
+  return static_cast<uint64_t>(accrued_units(model, holding) / kRewardUnitsPerCredit);
+}
+
 bool policy_matches(const ConsentPolicy& policy, const Model& model) {
   if (!policy.enabled || model.personal) return false;
   const ModelTerms& t = model.terms;
@@ -125,6 +145,15 @@ Bytes model_due_key(uint64_t deadline, uint64_t model_id) {
 Bytes model_vote_key(uint64_t model_id, uint64_t pool_id, const AccountId& voter) {
   return Key(kTagModelVote).id(model_id).id(pool_id).account(voter).take();
 }
+Bytes contributor_count_key(uint64_t model_id, const AccountId& contributor) {
+  return Key(kTagContributorCount).id(model_id).account(contributor).take();
+}
+Bytes holding_key(uint64_t model_id, const AccountId& account) {
+  return Key(kTagHolding).id(model_id).account(account).take();
+}
+Bytes held_by_key(const AccountId& account, uint64_t model_id) {
+  return Key(kTagHeldBy).account(account).id(model_id).take();
+}
 
 // ---- Field codecs ------------------------------------------------------------------------------
 
@@ -176,7 +205,8 @@ void write_terms(codec::Writer& w, const ModelTerms& t) {
       .u32(t.min_contributors)
       .u64(t.price_per_call)
       .u64(t.training_fee)
-      .u64(t.consent_blocks);
+      .u64(t.consent_blocks)
+      .u8(static_cast<uint8_t>(t.attribution));
 }
 
 ModelTerms read_terms(codec::Reader& r) {
@@ -188,6 +218,13 @@ ModelTerms read_terms(codec::Reader& r) {
   t.price_per_call = r.u64("price_per_call");
   t.training_fee = r.u64("training_fee");
   t.consent_blocks = r.u64("consent_blocks");
+  const uint8_t method = r.u8("attribution");
+  if (r.ok() && method != static_cast<uint8_t>(AttributionMethod::kKnnShapley) &&
+      method != static_cast<uint8_t>(AttributionMethod::kTracIn)) {
+    r.fail(ErrorCode::kInvalidArgument, "attribution",
+           "unknown method " + std::to_string(method) + " (1 knn_shapley, 2 tracin)");
+  }
+  t.attribution = static_cast<AttributionMethod>(method);
   return t;
 }
 
@@ -243,6 +280,26 @@ bool is_model_word(std::string_view s, size_t max_len, bool allow_dot) {
 
 // ---- Record codecs -----------------------------------------------------------------------------
 
+void write_u128(codec::Writer& w, unsigned __int128 v) {
+  w.u64(static_cast<uint64_t>(v >> 64)).u64(static_cast<uint64_t>(v));
+}
+
+unsigned __int128 read_u128(codec::Reader& r, std::string_view field) {
+  const uint64_t hi = r.u64(field);
+  const uint64_t lo = r.u64(field);
+  return (static_cast<unsigned __int128>(hi) << 64) | lo;
+}
+
+std::string u128_to_string(unsigned __int128 v) {
+  if (v == 0) return "0";
+  std::string out;
+  while (v > 0) {
+    out.push_back(static_cast<char>('0' + static_cast<int>(v % 10)));
+    v /= 10;
+  }
+  return std::string(out.rbegin(), out.rend());
+}
+
 Bytes encode_model(const Model& m) {
   codec::Writer w;
   w.fixed(m.developer).fixed(m.developer_box_key);
@@ -268,7 +325,15 @@ Bytes encode_model(const Model& m) {
       .u64(m.epsilon_spent_milli)
       .u64(m.steps);
   write_metrics(w, m.metrics);
-  w.u64(m.closed_height);
+  w.fixed(m.server_box_key).bytes(crypto::as_bytes(m.server_sealed_key));
+  w.u64(m.closed_height)
+      .u64(m.shares_assigned)
+      .u64(m.share_holders)
+      .u64(m.uses)
+      .u64(m.rewards_paid)
+      .u64(m.rewards_claimed);
+  write_u128(w, m.reward_per_share);
+  write_u128(w, m.reward_remainder);
   return w.take();
 }
 
@@ -309,9 +374,50 @@ Result<Model> decode_model(uint64_t id, ByteView value) {
   m.epsilon_spent_milli = r.u64("epsilon_spent_milli");
   m.steps = r.u64("steps");
   m.metrics = read_metrics(r);
+  m.server_box_key = r.fixed<32>("server_box_key");
+  m.server_sealed_key = r.bytes("server_sealed_key", kSealedFileKeyBytes);
   m.closed_height = r.u64("closed_height");
+  m.shares_assigned = r.u64("shares_assigned");
+  m.share_holders = r.u64("share_holders");
+  m.uses = r.u64("uses");
+  m.rewards_paid = r.u64("rewards_paid");
+  m.rewards_claimed = r.u64("rewards_claimed");
+  m.reward_per_share = read_u128(r, "reward_per_share");
+  m.reward_remainder = read_u128(r, "reward_remainder");
+  if (r.ok() && m.shares_assigned > kShareSupply) {
+    r.fail(
+        ErrorCode::kInvalidArgument, "shares_assigned",
+        std::to_string(m.shares_assigned) + " exceeds the supply " + std::to_string(kShareSupply));
+  }
+  if (r.ok() && m.rewards_claimed > m.rewards_paid) {
+    r.fail(ErrorCode::kInvalidArgument, "rewards_claimed",
+           std::to_string(m.rewards_claimed) + " exceeds rewards_paid " +
+               std::to_string(m.rewards_paid));
+  }
   DD_TRY(r.finish());
   return m;
+}
+
+Bytes encode_holding(const ShareHolding& h) {
+  codec::Writer w(40);
+  w.u64(h.shares);
+  write_u128(w, h.reward_debt);
+  write_u128(w, h.owed_units);
+  return w.take();
+}
+
+Result<ShareHolding> decode_holding(ByteView value) {
+  codec::Reader r(value, "share holding");
+  ShareHolding h;
+  h.shares = r.u64("shares");
+  h.reward_debt = read_u128(r, "reward_debt");
+  h.owed_units = read_u128(r, "owed_units");
+  if (r.ok() && h.shares > kShareSupply) {
+    r.fail(ErrorCode::kInvalidArgument, "shares",
+           std::to_string(h.shares) + " exceeds the supply " + std::to_string(kShareSupply));
+  }
+  DD_TRY(r.finish());
+  return h;
 }
 
 Bytes encode_consent(const ConsentRecord& c) {
@@ -383,6 +489,22 @@ Status validate_model_entry(ByteView key, ByteView value) {
       if (!need(49)) return bad_key(key, "model vote key must be 49 bytes");
       DD_TRY(decode_vote(value));
       return Status::Ok();
+    case kTagContributorCount: {
+      if (!need(41)) return bad_key(key, "training set contributor key must be 41 bytes");
+      DD_ASSIGN(uint64_t n, decode_u64(value, "training set contributor count"));
+      if (n == 0) return bad_key(key, "a training set contributor count is never stored as 0");
+      return Status::Ok();
+    }
+    case kTagHolding: {
+      if (!need(41)) return bad_key(key, "share holding key must be 41 bytes");
+      DD_ASSIGN(ShareHolding h, decode_holding(value));
+      if (h.shares == 0 && h.owed_units == 0) {
+        return bad_key(key, "an empty share holding is never stored");
+      }
+      return Status::Ok();
+    }
+    case kTagHeldBy:
+      return marker(41, "models held entry");
     case kTagModelCounter: {
       std::string_view name(reinterpret_cast<const char*>(key.data() + 1), key.size() - 1);
       if (name != kCounterModel) return bad_key(key, "unknown counter");
@@ -410,6 +532,29 @@ uint64_t next_model_id(StateMutator& m) {
 
 void put_model(StateMutator& m, const Model& model) {
   m.put_entry(model_key(model.id), encode_model(model));
+}
+
+std::optional<ShareHolding> get_holding(const StateMutator& m, uint64_t model_id,
+                                        const AccountId& account) {
+  return m.state().share_holding(model_id, account);
+}
+
+void put_holding(StateMutator& m, uint64_t model_id, const AccountId& account,
+                 const ShareHolding& h) {
+  const Bytes key = holding_key(model_id, account);
+  if (h.shares == 0 && h.owed_units == 0) {
+    m.put_entry(key, std::nullopt);
+    m.put_entry(held_by_key(account, model_id), std::nullopt);
+    return;
+  }
+  if (!m.entry(crypto::as_bytes(key))) m.put_entry(held_by_key(account, model_id), Bytes{});
+  m.put_entry(key, encode_holding(h));
+}
+
+void settle(const Model& model, ShareHolding& h) {
+  h.owed_units +=
+      static_cast<unsigned __int128>(h.shares) * (model.reward_per_share - h.reward_debt);
+  h.reward_debt = model.reward_per_share;
 }
 
 Status credit(StateMutator& m, const AccountId& account, uint64_t amount) {
@@ -470,6 +615,17 @@ Result<Model> model_in_training(const StateMutator& m, uint64_t model_id, const 
     return make_error(
         ErrorCode::kFailedPrecondition,
         "the model is " + std::string(model_status_name(model->status)) + ", not training");
+  }
+  return std::move(*model);
+}
+
+Result<Model> published_model(const StateMutator& m, uint64_t model_id) {
+  std::optional<Model> model = get_model(m, model_id);
+  if (!model) return make_error(ErrorCode::kNotFound, "no such model");
+  if (model->status != ModelStatus::kPublished) {
+    return make_error(
+        ErrorCode::kFailedPrecondition,
+        "the model is " + std::string(model_status_name(model->status)) + ", not published");
   }
   return std::move(*model);
 }
@@ -665,6 +821,38 @@ std::optional<uint64_t> State::next_model_deadline() const {
     return false;
   });
   return first;
+}
+
+std::optional<ShareHolding> State::share_holding(uint64_t model_id,
+                                                 const AccountId& account) const {
+  auto v = entry(crypto::as_bytes(detail::holding_key(model_id, account)));
+  if (!v) return std::nullopt;
+  return opt(detail::decode_holding(crypto::as_bytes(*v)));
+}
+
+std::vector<std::pair<AccountId, ShareHolding>> State::share_holders(
+    uint64_t model_id, const std::optional<AccountId>& after, size_t limit) const {
+  std::vector<std::pair<AccountId, ShareHolding>> out;
+  if (limit == 0) return out;
+  const Bytes prefix = prefix_of(detail::kTagHolding, model_id);
+  const Bytes start = after ? detail::holding_key(model_id, *after) : Bytes{};
+  scan(
+      crypto::as_bytes(prefix),
+      [&](const Bytes& k, const Bytes& v) {
+        AccountId a{};
+        std::copy(k.begin() + 9, k.end(), a.begin());
+        if (auto h = opt(detail::decode_holding(crypto::as_bytes(v)))) out.emplace_back(a, *h);
+        return out.size() < limit;
+      },
+      crypto::as_bytes(start));
+  return out;
+}
+
+std::vector<uint64_t> State::models_held_by(const AccountId& account, uint64_t after,
+                                            size_t limit) const {
+  Bytes prefix{detail::kTagHeldBy};
+  prefix.insert(prefix.end(), account.begin(), account.end());
+  return ids_under(*this, std::move(prefix), after, limit);
 }
 
 }  // namespace datadao::ledger

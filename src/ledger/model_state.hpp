@@ -11,12 +11,22 @@
 //   0x26 | account [32]                               -> ConsentPolicy
 //   0x27 | deadline u64 | model u64                   -> ""  (a vote or consent deadline due)
 //   0x28 | model u64 | pool u64 | account [32]        -> VoteRecord (ModelVote)
+//   0x29 | model u64 | contributor [32]               -> u64 contributions of that contributor
+//                                                        listed by RecordTrainingSet (> 0)
+//   0x2a | model u64 | account [32]                   -> ShareHolding (shares u64 | reward_debt
+//                                                        u128 | owed_units u128)
+//   0x2b | account [32] | model u64                   -> ""  (models_held_by index of 0x2a)
 //   0x2f | "next_model_id"                            -> u64
+// u128 values are two u64: high then low.
 //
 // 0x24 is maintained on every consent and revocation so that "consented in every pool of the
 // model" is at most kMaxModelPools lookups and Model::consenting_contributors a running count:
 // neither apply nor end_block scans contributors. 0x27 holds exactly one key per model in
 // kVoting or kConsent, so end_block and next_model_deadline touch only the models due.
+// 0x29 lets AssignShares check "a contributor of a listed contribution" in one lookup. 0x2a and
+// 0x2b exist together: created with a holding, deleted when its shares and owed units are both 0
+// (a holding with shares 0 keeps everything it accrued in owed_units). UseModel touches neither:
+// it changes only the payer's account and the model record (reward-per-share accumulator).
 #pragma once
 
 #include <optional>
@@ -40,6 +50,9 @@ inline constexpr uint8_t kTagTrainingSet = 0x25;
 inline constexpr uint8_t kTagPolicy = 0x26;
 inline constexpr uint8_t kTagModelDue = 0x27;
 inline constexpr uint8_t kTagModelVote = 0x28;
+inline constexpr uint8_t kTagContributorCount = 0x29;
+inline constexpr uint8_t kTagHolding = 0x2a;
+inline constexpr uint8_t kTagHeldBy = 0x2b;
 inline constexpr uint8_t kTagModelCounter = 0x2f;
 
 inline constexpr std::string_view kCounterModel = "next_model_id";
@@ -59,6 +72,9 @@ Bytes training_set_key(uint64_t model_id, uint64_t contribution_id);
 Bytes policy_key(const AccountId& account);
 Bytes model_due_key(uint64_t deadline, uint64_t model_id);
 Bytes model_vote_key(uint64_t model_id, uint64_t pool_id, const AccountId& voter);
+Bytes contributor_count_key(uint64_t model_id, const AccountId& contributor);
+Bytes holding_key(uint64_t model_id, const AccountId& account);
+Bytes held_by_key(const AccountId& account, uint64_t model_id);
 
 // Value codecs (ids come from the key).
 Bytes encode_model(const Model& m);
@@ -67,6 +83,11 @@ Bytes encode_consent(const ConsentRecord& c);
 Result<ConsentRecord> decode_consent(ByteView value);
 Bytes encode_policy(const ConsentPolicy& p);  // with its height
 Result<ConsentPolicy> decode_policy(ByteView value);
+Bytes encode_holding(const ShareHolding& h);
+Result<ShareHolding> decode_holding(ByteView value);
+void write_u128(codec::Writer& w, unsigned __int128 v);  // high u64 then low u64
+unsigned __int128 read_u128(codec::Reader& r, std::string_view field);
+std::string u128_to_string(unsigned __int128 v);  // decimal (JSON shows u128 as strings)
 
 // Field codecs shared by the payloads and the records. Lists are a u32 count then the items;
 // readers reject a count above `max` before allocating, fewer bytes than the count needs, and
@@ -94,6 +115,16 @@ std::optional<Model> get_model(const StateMutator& m, uint64_t model_id);
 // Returns the next model id (1 first) and advances the counter.
 uint64_t next_model_id(StateMutator& m);
 void put_model(StateMutator& m, const Model& model);
+// A holder's share holding of a model (nullopt if none).
+std::optional<ShareHolding> get_holding(const StateMutator& m, uint64_t model_id,
+                                        const AccountId& account);
+// Writes a holding and keeps the 0x2b index in step: an empty holding (shares 0, owed 0) is
+// deleted with its index entry; a new one creates its index entry.
+void put_holding(StateMutator& m, uint64_t model_id, const AccountId& account,
+                 const ShareHolding& h);
+// owed_units += shares × (acc − debt); debt = acc. Cannot overflow: acc <= rewards_paid (u64)
+// and shares <= kShareSupply, so the product is below 2^94 and owed below rewards_paid × units.
+void settle(const Model& model, ShareHolding& h);
 // Moves `amount` credits into `account` (refund or fee payout). The sum of credits and escrowed
 // fees is the genesis supply, so it cannot overflow u64; kInternal if it would.
 Status credit(StateMutator& m, const AccountId& account, uint64_t amount);
@@ -105,6 +136,8 @@ Result<Model> model_taking_consent(const StateMutator& m, uint64_t model_id, uin
 // The model, if it exists, is in kTraining and `sender` is its runner (the validator of
 // pools[0]); otherwise why not.
 Result<Model> model_in_training(const StateMutator& m, uint64_t model_id, const AccountId& sender);
+// The model, if it exists and is kPublished; otherwise why not (kNotFound / kFailedPrecondition).
+Result<Model> published_model(const StateMutator& m, uint64_t model_id);
 // The contribution, if it may consent to the model: it exists, is attested with points > 0 and
 // is in one of the model's pools. Errors name the contribution.
 Result<Contribution> consentable(const StateMutator& m, const Model& model, uint64_t id);

@@ -21,6 +21,10 @@ const TxTypeInfo* find_tx_type(TxType type) {
       &kApplyConsentPolicyInfo,
       &kRecordTrainingSetInfo,
       &kPublishModelInfo,
+      &kAssignSharesInfo,
+      &kTransferSharesInfo,
+      &kUseModelInfo,
+      &kClaimInfo,
   };
   for (const TxTypeInfo* info : kTypes) {
     if (info->type == type) return info;

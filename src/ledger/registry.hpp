@@ -48,5 +48,9 @@ extern const TxTypeInfo kSetConsentPolicyInfo;
 extern const TxTypeInfo kApplyConsentPolicyInfo;
 extern const TxTypeInfo kRecordTrainingSetInfo;
 extern const TxTypeInfo kPublishModelInfo;
+extern const TxTypeInfo kAssignSharesInfo;
+extern const TxTypeInfo kTransferSharesInfo;
+extern const TxTypeInfo kUseModelInfo;
+extern const TxTypeInfo kClaimInfo;
 
 }  // namespace datadao::ledger

@@ -4,6 +4,9 @@
 // metrics: at most kMaxModelMetrics, distinct names [a-z0-9_]{1,32}; training_set_size >= 1 and
 // equal to the number of contributions listed by RecordTrainingSet. The escrowed training fee goes
 // to the runner; the model becomes kPublished.
+// Shares: a non-personal model needs shares_assigned == kShareSupply (AssignShares); a personal
+// model's proposer receives all kShareSupply units here. Serving: server_sealed_key is empty (not
+// served; server_box_key must then be zero) or 80 bytes sealed to a non-zero server_box_key.
 #include "datadao/codec/codec.hpp"
 #include "datadao/ledger/transaction.hpp"
 #include "model_state.hpp"
@@ -22,7 +25,7 @@ Bytes encode_payload(const PublishModel& p) {
       .u64(p.epsilon_spent_milli)
       .u64(p.steps);
   detail::write_metrics(w, p.metrics);
-  w.u64(p.training_set_size);
+  w.u64(p.training_set_size).fixed(p.server_box_key).bytes(crypto::as_bytes(p.server_sealed_key));
   return w.take();
 }
 
@@ -37,6 +40,13 @@ Result<PublishModel> decode_payload(ByteView bytes, std::type_identity<PublishMo
   p.steps = r.u64("steps");
   p.metrics = detail::read_metrics(r);
   p.training_set_size = r.u64("training_set_size");
+  p.server_box_key = r.fixed<crypto::kBoxPublicKeyBytes>("server_box_key");
+  p.server_sealed_key = r.bytes("server_sealed_key", kSealedFileKeyBytes);
+  if (r.ok() && !p.server_sealed_key.empty() && p.server_sealed_key.size() != kSealedFileKeyBytes) {
+    r.fail(ErrorCode::kInvalidArgument, "server_sealed_key",
+           std::to_string(p.server_sealed_key.size()) + " bytes, not 0 or " +
+               std::to_string(kSealedFileKeyBytes));
+  }
   DD_TRY(r.finish());
   return p;
 }
@@ -68,6 +78,22 @@ Status check_weights_and_epsilon(const PublishModel& p, const ModelTerms& terms)
   return Status::Ok();
 }
 
+Status check_server_key(const PublishModel& p) {
+  const bool zero_key = p.server_box_key == crypto::PublicKey{};
+  if (p.server_sealed_key.empty()) {
+    if (!zero_key) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "server_box_key is set but server_sealed_key is empty");
+    }
+    return Status::Ok();
+  }
+  if (zero_key) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "server_sealed_key is given but server_box_key is zero");
+  }
+  return Status::Ok();
+}
+
 Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext& ctx) {
   DD_ASSIGN(PublishModel p, payload_as<PublishModel>(tx));
   const std::string what = "publish_model " + std::to_string(p.model_id);
@@ -79,6 +105,12 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   Model model = std::move(training).value();
   if (Status s = check_weights_and_epsilon(p, model.terms); !s.ok()) {
     return s.error().with_context(what);
+  }
+  if (Status s = check_server_key(p); !s.ok()) return s.error().with_context(what);
+  if (!model.personal && model.shares_assigned != kShareSupply) {
+    return fail(ErrorCode::kFailedPrecondition, "shares: " + std::to_string(model.shares_assigned) +
+                                                    " of " + std::to_string(kShareSupply) +
+                                                    " assigned");
   }
   if (p.training_set_size == 0 || p.training_set_size != model.training_set_size) {
     return fail(ErrorCode::kInvalidArgument,
@@ -95,6 +127,14 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   model.epsilon_spent_milli = p.epsilon_spent_milli;
   model.steps = p.steps;
   model.metrics = std::move(p.metrics);
+  model.server_box_key = p.server_box_key;
+  model.server_sealed_key = std::move(p.server_sealed_key);
+  if (model.personal) {
+    // The proposer is the sole owner: all shares, nothing accrued yet.
+    model.shares_assigned = kShareSupply;
+    model.share_holders = 1;
+    detail::put_holding(m, model.id, model.developer, ShareHolding{kShareSupply, 0, 0});
+  }
   model.status = ModelStatus::kPublished;
   model.closed_height = ctx.height;
   detail::put_model(m, model);
@@ -113,7 +153,9 @@ nlohmann::json to_json(ByteView payload) {
           {"epsilon_spent_milli", p->epsilon_spent_milli},
           {"steps", p->steps},
           {"metrics_micro", metrics},
-          {"training_set_size", p->training_set_size}};
+          {"training_set_size", p->training_set_size},
+          {"server_box_key", codec::to_hex(p->server_box_key)},
+          {"server_sealed_key", codec::to_base64(crypto::as_bytes(p->server_sealed_key))}};
 }
 
 }  // namespace

@@ -3,7 +3,10 @@
 // to the model, is not listed yet, and its contributor has a consent in every pool of the model
 // (for a cross-pool model, only contributors who consented in all pools are joined). A
 // contribution that does not consent can never be listed, so the published training_set_size
-// counts only consented data.
+// counts only consented data. Each listed contribution also counts for its contributor (0x29),
+// which AssignShares checks.
+#include <map>
+
 #include "datadao/codec/codec.hpp"
 #include "datadao/ledger/transaction.hpp"
 #include "model_state.hpp"
@@ -45,6 +48,7 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   Result<Model> training = detail::model_in_training(m, p.model_id, tx.sender);
   if (!training.ok()) return training.error().with_context(what);
   Model model = std::move(training).value();
+  std::map<AccountId, uint64_t> per_contributor;
   for (uint64_t id : p.contribution_ids) {
     const std::string which = "contribution " + std::to_string(id);
     if (!m.state().consent(model.id, id)) {
@@ -62,10 +66,15 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
                                                     std::to_string(covered) + " of the model's " +
                                                     std::to_string(model.pools.size()) + " pools");
     }
+    per_contributor[c->contributor] += 1;
   }
   // Every check has passed: mutate. At most the number of contributions: no overflow.
   for (uint64_t id : p.contribution_ids) {
     m.put_entry(detail::training_set_key(model.id, id), Bytes{});
+  }
+  for (const auto& [contributor, n] : per_contributor) {
+    const Bytes key = detail::contributor_count_key(model.id, contributor);
+    m.put_entry(key, detail::encode_u64(detail::get_u64(m, key, 0) + n));
   }
   model.training_set_size += p.contribution_ids.size();
   detail::put_model(m, model);

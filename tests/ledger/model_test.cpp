@@ -202,6 +202,10 @@ TEST_F(ModelTest, LifeCycleFromProposalToPublicationPaysTheFeeToTheRunner) {
   ASSERT_OK(submit(s_, validator_, RecordTrainingSet{id, {b}}, at(19)));
   EXPECT_EQ(s_.model_training_set(id, 0, 10), (std::vector<uint64_t>{a, b}));
   const uint64_t runner_before = credits(validator_);
+  ASSERT_OK(
+      submit(s_, validator_,
+             AssignShares{id, {{alice_.public_key, 600'000'000}, {bob_.public_key, 400'000'000}}},
+             at(20)));
   ASSERT_OK(submit(s_, validator_, publish_spec(id, 2), at(20)));
   m = s_.model(id);
   EXPECT_EQ(m->status, ModelStatus::kPublished);
@@ -283,6 +287,7 @@ TEST_F(ModelTest, PersonalModelSkipsTheVoteAndTakesOnlyItsProposersConsent) {
   ASSERT_OK(submit(s_, validator_, RecordTrainingSet{id, {mine}}, at(16)));
   ASSERT_OK(submit(s_, validator_, publish_spec(id, 1), at(16)));
   EXPECT_EQ(s_.model(id)->status, ModelStatus::kPublished);
+  EXPECT_EQ(s_.share_holding(id, alice_.public_key)->shares, kShareSupply);
   EXPECT_EQ(credits_plus_escrow(), supply());
 }
 
@@ -520,6 +525,11 @@ TEST_F(ModelTest, PublishNeedsTheRunnerTheListedCountAndEpsilonWithinBudget) {
   ASSERT_OK(consent(bob_, id, {b}, 14));
   end_block(18);
   ASSERT_OK(submit(s_, validator_, RecordTrainingSet{id, {a, b}}, at(19)));
+  ASSERT_OK(
+      submit(s_, validator_,
+             AssignShares{
+                 id, {{alice_.public_key, kShareSupply / 2}, {bob_.public_key, kShareSupply / 2}}},
+             at(19)));
   EXPECT_EQ(submit(s_, dev_, publish_spec(id, 2), at(19)).error().code,
             ErrorCode::kPermissionDenied);
   EXPECT_EQ(submit(s_, validator2_, publish_spec(id, 2), at(19)).error().code,
@@ -759,7 +769,8 @@ TEST(ModelChainTest, LifeCycleReplaysAndReopensToTheSameHash) {
       {filler(3)},
       {filler(4)},  // h8: training
       {make_tx(g.chain_id, val, 2, RecordTrainingSet{1, {1}})},
-      {make_tx(g.chain_id, val, 3, pub)},
+      {make_tx(g.chain_id, val, 3, AssignShares{1, {{alice.public_key, kShareSupply}}}),
+       make_tx(g.chain_id, val, 4, pub)},
   };
   blocks.insert(blocks.end(), model_blocks.begin(), model_blocks.end());
   test::produce_and_replay(**a, **b, blocks, op, g.timestamp);
