@@ -8,12 +8,13 @@
 // U(∅) = 0; the value of a point is its Shapley value averaged over the validation points.
 // Distance is Euclidean; ties are broken by row order (the lower training row is nearer).
 // Recursion (α_1..α_N: training rows sorted by distance to x, nearest first):
-//   s(α_N) = 1[y_{α_N} = y] / N
+//   s(α_N) = 1[y_{α_N} = y] / max(N, K)      (the paper's 1/N assumes N >= K)
 //   s(α_i) = s(α_{i+1}) + (1[y_{α_i} = y] − 1[y_{α_{i+1}} = y]) / K · min(K, i) / i
 //
 // Pure C++ (no libtorch). Thread-safe (no shared state); `threads` > 1 splits the validation
-// points over std::threads and sums in a fixed order, so results do not depend on the thread
-// count.
+// points over std::threads. Validation points are summed in chunks of a fixed size, and the
+// chunks in order, so the values are bit-identical for every thread count (they may differ in
+// the last bits from a plain left-to-right sum over the validation points).
 #pragma once
 
 #include <cstddef>
@@ -38,9 +39,9 @@ struct KnnShapleyOptions {
   int threads = 1;  // >= 1
 };
 
-// One value per training row, in row order. kInvalidArgument (naming what) for k == 0, empty
-// training or validation sets, mismatched dims, a features size that is not size()*dim, or
-// non-finite features.
+// One value per training row, in row order. kInvalidArgument (naming what) for k == 0, threads
+// outside [1, 256], empty training or validation sets, dim 0, mismatched dims, a features size
+// that is not size()*dim, more than 2^32 - 1 rows, or non-finite features.
 Result<std::vector<double>> knn_shapley(const LabeledPoints& train, const LabeledPoints& valid,
                                         const KnnShapleyOptions& options);
 

@@ -18,8 +18,9 @@ namespace datadao::attribution {
 // handed out one each by largest remainder (ties: lower index first), so the sum is exactly
 // `supply`. If no value is positive, every entry gets 0 except that the supply is split equally
 // among all entries by the same rule (the caller decides whether that is acceptable; the runner
-// refuses to publish instead). kInvalidArgument for an empty vector. Exact in integers: the
-// quotas are computed from values scaled to integers (2^52 / max value), not in floating point.
+// refuses to publish instead). kInvalidArgument for an empty vector or a +infinity value. Exact
+// in integers: the quotas are computed from values scaled to integers (2^52 / max value), not in
+// floating point.
 Result<std::vector<uint64_t>> apportion(const std::vector<double>& values, uint64_t supply);
 
 // Record-level training data of a model, in the order the contributions were made (so that
@@ -34,9 +35,9 @@ struct ContributorRecordSet {
 };
 
 struct ContributorValues {
-  std::vector<double> values;         // one per contributor (0 for one with no record left)
-  std::vector<bool> duplicate_only;   // every record was a copy of an earlier contributor's
-  size_t duplicate_records = 0;       // records dropped as copies
+  std::vector<double> values;        // one per contributor (0 for one with no record left)
+  std::vector<bool> duplicate_only;  // every record was a copy of an earlier contributor's
+  size_t duplicate_records = 0;      // records dropped as copies
 };
 
 // Per-contributor exact KNN-Shapley: (1) a record whose fingerprint already appeared in an
