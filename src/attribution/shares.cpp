@@ -68,7 +68,8 @@ Result<std::vector<uint64_t>> apportion(const std::vector<double>& values, uint6
 
 Result<ContributorValues> contributor_knn_shapley(const ContributorRecordSet& records,
                                                   const LabeledPoints& valid,
-                                                  const KnnShapleyOptions& options) {
+                                                  const KnnShapleyOptions& options,
+                                                  ContributorGame game) {
   const size_t r = records.labels.size();
   const size_t dim = records.dim;
   if (dim == 0) return invalid("records: dim 0");
@@ -99,6 +100,9 @@ Result<ContributorValues> contributor_knn_shapley(const ContributorRecordSet& re
   std::vector<size_t> records_of(c_count, 0), kept_of(c_count, 0);
   std::vector<double> sum(c_count * dim, 0.0);
   std::vector<std::map<int64_t, size_t>> label_counts(c_count);
+  LabeledPoints kept_points;  // kSumOfRecords: every kept record is a player
+  kept_points.dim = dim;
+  std::vector<uint32_t> kept_owner;
   for (size_t i = 0; i < r; ++i) {
     const uint32_t c = records.contributor_of[i];
     ++records_of[c];
@@ -108,8 +112,26 @@ Result<ContributorValues> contributor_knn_shapley(const ContributorRecordSet& re
       continue;
     }
     ++kept_of[c];
+    if (game == ContributorGame::kSumOfRecords) {
+      kept_points.features.insert(
+          kept_points.features.end(), records.embeddings.begin() + static_cast<ptrdiff_t>(i * dim),
+          records.embeddings.begin() + static_cast<ptrdiff_t>((i + 1) * dim));
+      kept_points.labels.push_back(records.labels[i]);
+      kept_owner.push_back(c);
+      continue;
+    }
     for (size_t j = 0; j < dim; ++j) sum[c * dim + j] += records.embeddings[i * dim + j];
     ++label_counts[c][records.labels[i]];
+  }
+
+  if (game == ContributorGame::kSumOfRecords) {
+    for (size_t c = 0; c < c_count; ++c)
+      out.duplicate_only[c] = kept_of[c] == 0 && records_of[c] > 0;
+    if (kept_points.size() == 0) return invalid("records: no contributor has a record left");
+    DD_ASSIGN(auto values, knn_shapley(kept_points, valid, options));
+    // Summed in record order: deterministic.
+    for (size_t p = 0; p < values.size(); ++p) out.values[kept_owner[p]] += values[p];
+    return out;
   }
 
   // (2) One point per contributor with a record left.

@@ -247,6 +247,48 @@ TEST(ContributorKnnShapley, NoiseContributorIsWorthLittleAndGetsUnderOnePercent)
   EXPECT_EQ(sum(*shares), kShareSupply);
 }
 
+TEST(ContributorKnnShapley, SumOfRecordsGameGivesCopiesNothingAndNoiseLittle) {
+  World world;
+  const uint32_t copy = world.add_copy_of(3);
+  const uint32_t noise = world.add_noise();
+  const KnnShapleyOptions opt{.k = 5, .threads = 2};
+  const auto result =
+      contributor_knn_shapley(world.records, world.valid, opt, ContributorGame::kSumOfRecords);
+  ASSERT_TRUE(result.ok()) << result.error().to_string();
+  EXPECT_EQ(result->values[copy], 0.0);
+  EXPECT_TRUE(result->duplicate_only[copy]);
+  EXPECT_EQ(result->duplicate_records, World::kRecords);
+  std::vector<double> honest(result->values.begin(), result->values.begin() + World::kHonest);
+  std::sort(honest.begin(), honest.end());
+  ASSERT_GT(honest.front(), 0.0);
+  EXPECT_LT(std::fabs(result->values[noise]), 0.3 * honest[honest.size() / 2]);
+
+  // Each contributor's value is exactly the sum of its kept records' values in the record game.
+  LabeledPoints kept;
+  kept.dim = world.records.dim;
+  std::vector<uint32_t> owner;
+  for (size_t i = 0; i < world.records.labels.size(); ++i) {
+    if (world.records.contributor_of[i] == copy) continue;  // all of its records are copies
+    kept.features.insert(
+        kept.features.end(),
+        world.records.embeddings.begin() + static_cast<ptrdiff_t>(i * kept.dim),
+        world.records.embeddings.begin() + static_cast<ptrdiff_t>((i + 1) * kept.dim));
+    kept.labels.push_back(world.records.labels[i]);
+    owner.push_back(world.records.contributor_of[i]);
+  }
+  const auto per_record = knn_shapley(kept, world.valid, opt);
+  ASSERT_TRUE(per_record.ok());
+  std::vector<double> summed(world.records.contributors, 0.0);
+  for (size_t p = 0; p < owner.size(); ++p) summed[owner[p]] += (*per_record)[p];
+  for (size_t c = 0; c < summed.size(); ++c) EXPECT_EQ(result->values[c], summed[c]) << c;
+
+  const auto shares = apportion(result->values, kShareSupply);
+  ASSERT_TRUE(shares.ok());
+  EXPECT_EQ((*shares)[copy], 0u);
+  EXPECT_LT((*shares)[noise], kShareSupply / 100);
+  EXPECT_EQ(sum(*shares), kShareSupply);
+}
+
 TEST(ContributorKnnShapley, ContributorPointIsNormalisedMeanWithMostFrequentLabel) {
   // Two contributors; contributor 0's records (labels 7, 3, 3, 7) tie: the smallest label wins.
   ContributorRecordSet r{.contributors = 2,

@@ -40,15 +40,28 @@ struct ContributorValues {
   size_t duplicate_records = 0;      // records dropped as copies
 };
 
+// How a contributor's records become players of the exact KNN-Shapley game.
+enum class ContributorGame {
+  // One point per contributor: the mean of its kept records' embeddings, L2-normalised, with its
+  // most frequent label (ties: the smallest label). The value is that point's Shapley value.
+  // Right when a contributor's records share one label (e.g. one person's nights, one topic).
+  kOnePointPerContributor,
+  // Every kept record is a player; a contributor's value is the sum of its records' exact
+  // Shapley values (by efficiency, the contributors' values still add up to the utility of the
+  // whole training set). Right when one contributor's records carry different labels, as a
+  // Reddit user's posts in many subreddits do. The runner uses it for text models.
+  kSumOfRecords,
+};
+
 // Per-contributor exact KNN-Shapley: (1) a record whose fingerprint already appeared in an
 // EARLIER contributor's records is dropped (Shapley's symmetry would split the value between a
-// copy and its original; first contribution wins, as the pool's uniqueness rule does); (2) each
-// contributor becomes one point: the mean of its kept records' embeddings, L2-normalised, with
-// its most frequent label (ties: the smallest label); (3) knn_shapley over those points against
-// `valid` (validation embeddings should be L2-normalised the same way). Errors as knn_shapley,
+// copy and its original; first contribution wins, as the pool's uniqueness rule does); (2) the
+// kept records become players as `game` says; (3) knn_shapley over them against `valid`
+// (validation embeddings should be L2-normalised like the records'). Errors as knn_shapley,
 // plus mismatched record vector sizes.
-Result<ContributorValues> contributor_knn_shapley(const ContributorRecordSet& records,
-                                                  const LabeledPoints& valid,
-                                                  const KnnShapleyOptions& options);
+Result<ContributorValues> contributor_knn_shapley(
+    const ContributorRecordSet& records, const LabeledPoints& valid,
+    const KnnShapleyOptions& options,
+    ContributorGame game = ContributorGame::kOnePointPerContributor);
 
 }  // namespace datadao::attribution
