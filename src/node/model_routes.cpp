@@ -1,6 +1,6 @@
 // The model routes of the node's API (listed in api_server.hpp): proposals, consents, standing
-// policies, training sets and the runner's progress reports. Reads only, except progress, which
-// the node keeps in memory.
+// policies, training sets, share holders, rewards and an account's holdings, and the runner's
+// progress reports. Reads only, except progress, which the node keeps in memory.
 #include <map>
 #include <optional>
 #include <utility>
@@ -108,6 +108,34 @@ void paged_model_route(Node& node, const httplib::Request& req, httplib::Respons
       [&](ledger::Chain& chain) -> Result<json> { return fn(chain.state(), *id, *page); });
   if (!j.ok()) return send_error(res, j.error());
   send_json(res, *j);
+}
+
+std::string u128_string(unsigned __int128 v) {
+  std::string out;
+  do {
+    out.insert(out.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
+    v /= 10;
+  } while (v > 0);
+  return out;
+}
+
+// One holder's view of a model: shares, reward units accrued (decimal string: u128) and the
+// whole credits a Claim would pay now.
+json holding_json(const ledger::Model& m, const ledger::ShareHolding& h) {
+  return {{"shares", h.shares},
+          {"accrued_units", u128_string(ledger::accrued_units(m, h))},
+          {"claimable_credits", ledger::claimable_credits(m, h)}};
+}
+
+// ?limit=<1..kMaxPageSize> alone (the shares route pages by account, not by id).
+Result<uint64_t> limit_param(const httplib::Request& req) {
+  if (!req.has_param("limit")) return kDefaultPageSize;
+  DD_ASSIGN(uint64_t limit, u64_param(req.get_param_value("limit"), "limit"));
+  if (limit == 0 || limit > kMaxPageSize) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "limit must be 1.." + std::to_string(kMaxPageSize));
+  }
+  return limit;
 }
 
 }  // namespace
@@ -282,6 +310,92 @@ void mount_model_routes(httplib::Server& server, Node& node) {
                      *page, [&](uint64_t a, size_t n) { return st.models(a, n); },
                      [&](const ledger::Model& m) { return m.developer == *who; });
                  return models_json(list, next);
+               });
+               send_json(res, j);
+             });
+
+  server.Get(R"(/v1/models/(\d+)/shares)",
+             [&node](const httplib::Request& req, httplib::Response& res) {
+               auto id = u64_param(req.matches[1], "model id");
+               if (!id.ok()) return send_error(res, id.error());
+               std::optional<ledger::AccountId> after;
+               if (req.has_param("after")) {
+                 auto a = hex_param<32>(req.get_param_value("after"), "after");
+                 if (!a.ok()) return send_error(res, a.error());
+                 after = *a;
+               }
+               auto limit = limit_param(req);
+               if (!limit.ok()) return send_error(res, limit.error());
+               auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
+                 const auto& st = chain.state();
+                 DD_ASSIGN(ledger::Model m, find_model(st, *id));
+                 auto list = st.share_holders(*id, after, static_cast<size_t>(*limit + 1));
+                 json next = nullptr;
+                 if (list.size() > *limit) {
+                   list.resize(*limit);
+                   next = codec::to_hex(list.back().first);
+                 }
+                 json holders = json::array();
+                 for (const auto& [account, h] : list) {
+                   json e = holding_json(m, h);
+                   e["account"] = codec::to_hex(account);
+                   holders.push_back(std::move(e));
+                 }
+                 return json{{"model_id", m.id},
+                             {"supply", ledger::kShareSupply},
+                             {"holders", std::move(holders)},
+                             {"next_after", std::move(next)}};
+               });
+               if (!j.ok()) return send_error(res, j.error());
+               send_json(res, *j);
+             });
+
+  server.Get(
+      R"(/v1/models/(\d+)/rewards)", [&node](const httplib::Request& req, httplib::Response& res) {
+        auto id = u64_param(req.matches[1], "model id");
+        if (!id.ok()) return send_error(res, id.error());
+        auto m = node.read([&](ledger::Chain& chain) { return find_model(chain.state(), *id); });
+        if (!m.ok()) return send_error(res, m.error());
+        send_json(res, {{"model_id", m->id},
+                        {"price_per_call", m->terms.price_per_call},
+                        {"uses", m->uses},
+                        {"rewards_paid", m->rewards_paid},
+                        {"rewards_claimed", m->rewards_claimed},
+                        {"escrow", m->rewards_paid - m->rewards_claimed},
+                        {"reward_per_share", u128_string(m->reward_per_share)},
+                        {"reward_remainder", u128_string(m->reward_remainder)},
+                        {"share_holders", m->share_holders},
+                        {"shares_assigned", m->shares_assigned}});
+      });
+
+  // Any path segment, so that a malformed account is a 400 naming it rather than a 404.
+  server.Get(R"(/v1/accounts/([^/]+)/holdings)",
+             [&node](const httplib::Request& req, httplib::Response& res) {
+               auto who = hex_param<32>(req.matches[1], "account");
+               if (!who.ok()) return send_error(res, who.error());
+               json j = node.read([&](ledger::Chain& chain) {
+                 const auto& st = chain.state();
+                 const auto account = st.account(*who);
+                 json pools = json::array();
+                 for (const ledger::Pool& p : st.pools()) {
+                   const uint64_t tokens = st.pool_tokens(p.id, *who);
+                   if (tokens > 0)
+                     pools.push_back({{"pool_id", p.id}, {"pool", p.name}, {"tokens", tokens}});
+                 }
+                 json models = json::array();
+                 for (uint64_t id : st.models_held_by(*who, 0, kMaxPageSize)) {
+                   const auto m = st.model(id);
+                   const auto h = st.share_holding(id, *who);
+                   if (!m || !h) continue;
+                   json e = holding_json(*m, *h);
+                   e["model_id"] = id;
+                   e["kind"] = m->kind;
+                   models.push_back(std::move(e));
+                 }
+                 return json{{"account", codec::to_hex(*who)},
+                             {"credits", account ? account->credits : 0},
+                             {"pool_tokens", std::move(pools)},
+                             {"models", std::move(models)}};
                });
                send_json(res, j);
              });

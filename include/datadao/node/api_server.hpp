@@ -40,6 +40,21 @@
 //                                                 (keys sorted). 401 bad signature, 403 runner
 //                                                 is not the validator of the model's pools[0],
 //                                                 409 model not in training, 413 body too big.
+//   GET  /v1/models/<id>/shares?after=<account hex>&limit=   share holders in account order:
+//                                                 {"model_id", "supply", "holders": [{"account",
+//                                                 "shares", "accrued_units" (decimal string),
+//                                                 "claimable_credits"}], "next_after": the last
+//                                                 account of the page (hex), null on the last}
+//   GET  /v1/models/<id>/rewards                  {"model_id", "price_per_call", "uses",
+//                                                 "rewards_paid", "rewards_claimed", "escrow",
+//                                                 "reward_per_share", "reward_remainder" (decimal
+//                                                 strings), "share_holders", "shares_assigned"}
+//   GET  /v1/accounts/<hex>/holdings              {"account", "credits", "pool_tokens":
+//                                                 [{"pool_id", "pool", "tokens"}] (pools where
+//                                                 tokens > 0), "models": [{"model_id", "kind",
+//                                                 "shares", "accrued_units", "claimable_credits"}]
+//                                                 (the first 1000 models held, id order)}; 400 for
+//                                                 a malformed account
 // * A filtered list looks at no more than 5000 items per request, so a page may hold fewer
 //   than `limit` entries and still have a next_after.
 //
