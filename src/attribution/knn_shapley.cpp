@@ -4,9 +4,10 @@
 // Speed at N = 140,000, M = 1,000: the training rows are copied once into blocks of kRowBlock
 // rows stored column-major, so one block (a few KiB) stays in L1 while kValidChunk validation
 // points are measured against it (independent accumulators, training data read once per chunk
-// instead of once per point). The order comes from an LSD radix sort on the bits of the squared
-// distance (non-negative doubles order like their bit patterns); LSD passes are stable and
-// start in row order, so ties end up by row, exactly as the contract says.
+// instead of once per point). The order is a bucket sort of (distance, row) packed into one
+// integer (see sort_by_distance): about one bucket per row, so it costs a few linear passes
+// instead of N log N comparisons; the row is part of the integer, so ties go to the lower row,
+// exactly as the contract says.
 //
 // Determinism: validation points are cut into chunks of kValidChunk (independent of the thread
 // count); each chunk sums its points in order into its own vector, and the chunk vectors are
@@ -18,6 +19,7 @@
 #include <bit>
 #include <cmath>
 #include <condition_variable>
+#include <cstring>
 #include <limits>
 #include <mutex>
 #include <string>
@@ -76,14 +78,6 @@ double squared_distance(const double* a, const double* b, size_t dim) {
   return acc;
 }
 
-// A training row in the order being built: the distance bits are the sort key; the label is
-// carried along (as a dense id) so that the recursion reads no scattered memory for it.
-struct Item {
-  uint64_t key;
-  uint32_t row;
-  int32_t label;
-};
-
 class Evaluator {
  public:
   Evaluator(const LabeledPoints& train, const LabeledPoints& valid, uint32_t k)
@@ -100,6 +94,9 @@ class Evaluator {
       auto it = ids.find(valid.labels[v]);
       valid_label_[v] = it == ids.end() ? -1 : it->second;
     }
+    row_bits_ = std::bit_width(n_ - 1);
+    bucket_bits_ = std::clamp(row_bits_ - 2, 1, 20);  // ~4 rows per bucket
+    buckets_ = size_t{1} << bucket_bits_;
     blocks_ = (n_ + kRowBlock - 1) / kRowBlock;
     blocked_.assign(blocks_ * dim_ * kRowBlock, 0.0);
     for (size_t r = 0; r < n_; ++r) {
@@ -114,7 +111,8 @@ class Evaluator {
 
   struct Workspace {
     std::vector<double> dist;  // kValidChunk × n
-    std::vector<Item> a, b;
+    std::vector<uint64_t> packed, order;
+    std::vector<uint32_t> bucket_start, bucket_next;
     std::vector<double> partial;
   };
 
@@ -123,90 +121,135 @@ class Evaluator {
     const size_t v0 = chunk * kValidChunk;
     const size_t v1 = std::min(valid_.size(), v0 + kValidChunk);
     ws.dist.resize(kValidChunk * n_);
-    ws.a.resize(n_);
-    ws.b.resize(n_);
+    ws.packed.resize(n_);
+    ws.order.resize(n_);
+    ws.bucket_start.resize(buckets_ + 1);
+    ws.bucket_next.resize(buckets_ + 1);
     ws.partial.assign(n_, 0.0);
     distances(v0, v1, ws.dist.data());
     for (size_t v = v0; v < v1; ++v) {
-      const Item* order = sort_by_distance(ws.dist.data() + (v - v0) * n_, ws);
-      accumulate(order, valid_label_[v], ws.partial.data());
+      sort_by_distance(ws.dist.data() + (v - v0) * n_, ws);
+      accumulate(ws.order.data(), valid_label_[v], ws.partial.data());
     }
   }
 
  private:
   void distances(size_t v0, size_t v1, double* out) const {
-    for (size_t b = 0; b < blocks_; ++b) {
-      const double* block = blocked_.data() + b * dim_ * kRowBlock;
-      const size_t rows = std::min(kRowBlock, n_ - b * kRowBlock);
+    // Eight lanes in four SSE2 vectors of two: the compiler keeps them in registers (an array
+    // was stored and reloaded every coordinate). Each lane is the plain ordered sum: no FMA, no
+    // reassociation, so every distance equals squared_distance() bit for bit.
+    using V2 = double __attribute__((vector_size(16)));
+    static_assert(kRowBlock == 8);
+    const size_t n = n_, dim = dim_, blocks = blocks_;
+    for (size_t b = 0; b < blocks; ++b) {
+      const double* block = blocked_.data() + b * dim * kRowBlock;
+      const size_t rows = std::min(kRowBlock, n - b * kRowBlock);
       for (size_t v = v0; v < v1; ++v) {
-        const double* x = valid_.features.data() + v * dim_;
-        double acc[kRowBlock] = {};
-        for (size_t j = 0; j < dim_; ++j) {
-          const double xj = x[j];
-          const double* col = block + j * kRowBlock;
-          for (size_t lane = 0; lane < kRowBlock; ++lane) {
-            const double d = col[lane] - xj;
-            acc[lane] += d * d;
-          }
+        const double* x = valid_.features.data() + v * dim;
+        V2 a0 = {0, 0}, a1 = {0, 0}, a2 = {0, 0}, a3 = {0, 0};
+        for (size_t j = 0; j < dim; ++j) {
+          const V2 xj = {x[j], x[j]};
+          V2 c[4];
+          std::memcpy(c, block + j * kRowBlock, sizeof c);
+          const V2 d0 = c[0] - xj, d1 = c[1] - xj, d2 = c[2] - xj, d3 = c[3] - xj;
+          a0 += d0 * d0;
+          a1 += d1 * d1;
+          a2 += d2 * d2;
+          a3 += d3 * d3;
         }
-        double* dst = out + (v - v0) * n_ + b * kRowBlock;
+        const V2 lanes[4] = {a0, a1, a2, a3};
+        double acc[kRowBlock];
+        std::memcpy(acc, lanes, sizeof acc);
+        double* dst = out + (v - v0) * n + b * kRowBlock;
         for (size_t lane = 0; lane < rows; ++lane) dst[lane] = acc[lane];
       }
     }
   }
 
-  // LSD radix sort, 11-bit digits; passes where every key has the same digit are skipped.
-  const Item* sort_by_distance(const double* dist, Workspace& ws) const {
-    constexpr int kBits = 11, kPasses = 6;
-    constexpr size_t kBuckets = size_t{1} << kBits;
-    static_assert(kBits * kPasses >= 64);
-    std::vector<uint32_t> hist(kPasses * kBuckets, 0);
-    Item* src = ws.a.data();
-    Item* dst = ws.b.data();
-    for (size_t i = 0; i < n_; ++i) {
-      // +0.0 <= d <= +inf: the bit patterns order like the values (never -0.0 or NaN here).
+  // Fills ws.order with the rows in (distance, row) order, each as `(truncated key << row_bits_)
+  // | row`. The key is the bit pattern of the squared distance minus the smallest one (+0.0 <= d
+  // <= +inf: bit patterns order like the values), cut to its top 64 - row_bits_ bits; packed with
+  // the row it sorts as one integer, and the row breaks ties. One bucket pass on the top bits
+  // (about one bucket per row, so buckets are tiny), then each bucket sorted; runs whose cut
+  // keys are equal but whose full distances may differ are re-sorted on the full distance.
+  void sort_by_distance(const double* dist, Workspace& ws) const {
+    const size_t n = n_, buckets = buckets_;  // locals: stores through the arrays may alias *this
+    uint64_t lo = ~uint64_t{0}, hi = 0;
+    for (size_t i = 0; i < n; ++i) {
       const uint64_t key = std::bit_cast<uint64_t>(dist[i]);
-      src[i] = Item{key, static_cast<uint32_t>(i), train_label_[i]};
-      for (int p = 0; p < kPasses; ++p)
-        ++hist[p * kBuckets + ((key >> (p * kBits)) & (kBuckets - 1))];
+      lo = std::min(lo, key);
+      hi = std::max(hi, key);
     }
-    for (int p = 0; p < kPasses; ++p) {
-      uint32_t* h = hist.data() + p * kBuckets;
-      const uint64_t first = (src[0].key >> (p * kBits)) & (kBuckets - 1);
-      if (h[first] == n_) continue;  // one digit for all: the pass would not move anything
-      uint32_t sum = 0;
-      for (size_t d = 0; d < kBuckets; ++d) {
-        const uint32_t c = h[d];
-        h[d] = sum;
-        sum += c;
-      }
-      for (size_t i = 0; i < n_; ++i) {
-        const Item it = src[i];
-        dst[h[(it.key >> (p * kBits)) & (kBuckets - 1)]++] = it;
-      }
-      std::swap(src, dst);
+    const int width = std::bit_width(hi - lo);
+    const int keep = 64 - row_bits_;
+    const int cut = std::max(0, width - keep);
+    const int used = std::min(width, keep) + row_bits_;
+    const int bucket_shift = std::max(0, used - bucket_bits_);
+    uint64_t* packed = ws.packed.data();
+    uint32_t* start = ws.bucket_start.data();
+    std::fill(ws.bucket_start.begin(), ws.bucket_start.end(), 0);
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t p = ((std::bit_cast<uint64_t>(dist[i]) - lo) >> cut << row_bits_) | i;
+      packed[i] = p;
+      ++start[(p >> bucket_shift) + 1];
     }
-    return src;
+    for (size_t b = 1; b <= buckets; ++b) start[b] += start[b - 1];
+    uint32_t* next = ws.bucket_next.data();
+    std::copy_n(start, buckets + 1, next);
+    uint64_t* order = ws.order.data();
+    for (size_t i = 0; i < n; ++i) order[next[packed[i] >> bucket_shift]++] = packed[i];
+    for (size_t b = 0; b < buckets; ++b) {
+      uint64_t* first = order + start[b];
+      uint64_t* last = order + start[b + 1];
+      if (last - first > 32) {
+        std::sort(first, last);  // a crowded bucket (clustered distances): stay n log n
+        continue;
+      }
+      for (uint64_t* p = first + 1; p < last; ++p) {  // insertion sort: buckets hold ~1 row
+        const uint64_t value = *p;
+        uint64_t* q = p;
+        for (; q > first && *(q - 1) > value; --q) *q = *(q - 1);
+        *q = value;
+      }
+    }
+    if (cut == 0) return;  // the whole key was kept: the order is exact
+    const uint64_t row_mask = (uint64_t{1} << row_bits_) - 1;
+    for (size_t i = 0; i < n;) {
+      size_t j = i + 1;
+      while (j < n && (order[j] >> row_bits_) == (order[i] >> row_bits_)) ++j;
+      if (j - i > 1) {
+        std::sort(order + i, order + j, [&](uint64_t a, uint64_t b) {
+          const double da = dist[a & row_mask], db = dist[b & row_mask];
+          return da != db ? da < db : (a & row_mask) < (b & row_mask);
+        });
+      }
+      i = j;
+    }
   }
 
   // The recursion, farthest row first, adding each row's value for this point to `partial`.
   // The arithmetic is the contract's formula in its order: (Δ / K) · min(K, i) / i.
-  void accumulate(const Item* order, int32_t y, double* partial) const {
+  void accumulate(const uint64_t* order, int32_t y, double* partial) const {
+    const size_t n = n_;
+    const uint64_t row_mask = (uint64_t{1} << row_bits_) - 1;
     const double k = static_cast<double>(k_);
-    bool next_match = order[n_ - 1].label == y;
+    const int32_t* label = train_label_.data();
+    size_t row = order[n - 1] & row_mask;
+    bool next_match = label[row] == y;
     // The farthest row counts only in coalitions of at most K rows: 1/N for N >= K (the
     // paper's case), 1/K when K > N (the utility is then additive).
-    double s = next_match ? 1.0 / static_cast<double>(std::max<size_t>(n_, k_)) : 0.0;
-    partial[order[n_ - 1].row] += s;
-    for (size_t r = n_ - 1; r-- > 0;) {
-      const bool match = order[r].label == y;
+    double s = next_match ? 1.0 / static_cast<double>(std::max<size_t>(n, k_)) : 0.0;
+    partial[row] += s;
+    for (size_t r = n - 1; r-- > 0;) {
+      row = order[r] & row_mask;
+      const bool match = label[row] == y;
       if (match != next_match) {  // otherwise the step adds exactly 0.0
         const size_t rank = r + 1;
         const double delta = match ? 1.0 : -1.0;
         s = s +
             delta / k * static_cast<double>(std::min<size_t>(k_, rank)) / static_cast<double>(rank);
       }
-      partial[order[r].row] += s;
+      partial[row] += s;
       next_match = match;
     }
   }
@@ -215,6 +258,9 @@ class Evaluator {
   const LabeledPoints& valid_;
   uint32_t k_;
   size_t n_, dim_, blocks_ = 0;
+  int row_bits_ = 0;     // bits that hold a row index (0 for one row)
+  int bucket_bits_ = 0;  // about log2(n / 4)
+  size_t buckets_ = 0;
   std::vector<int32_t> train_label_, valid_label_;
   std::vector<double> blocked_;  // blocks × dim × kRowBlock
 };

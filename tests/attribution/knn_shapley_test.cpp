@@ -108,6 +108,57 @@ TEST(KnnShapley, RecursionEqualsBruteForceAcrossChunksAndThreads) {
   for (size_t i = 0; i < 9; ++i) EXPECT_NEAR((*fast)[i], (*slow)[i], kTolerance);
 }
 
+// The recursion over a plain std::stable_sort by distance (no blocking, no bucket sort).
+std::vector<double> plain_recursion(const LabeledPoints& train, const LabeledPoints& valid,
+                                    uint32_t k) {
+  const size_t n = train.size();
+  std::vector<double> total(n, 0.0), dist(n);
+  std::vector<size_t> order(n);
+  for (size_t v = 0; v < valid.size(); ++v) {
+    for (size_t i = 0; i < n; ++i) {
+      double acc = 0;
+      for (size_t j = 0; j < train.dim; ++j) {
+        const double d = train.features[i * train.dim + j] - valid.features[v * valid.dim + j];
+        acc += d * d;
+      }
+      dist[i] = acc;
+    }
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return dist[a] < dist[b]; });
+    auto match = [&](size_t r) { return train.labels[order[r]] == valid.labels[v] ? 1.0 : 0.0; };
+    double s = match(n - 1) / static_cast<double>(std::max<size_t>(n, k));
+    total[order[n - 1]] += s;
+    for (size_t r = n - 1; r-- > 0;) {
+      const double rank = static_cast<double>(r + 1);
+      s = s + (match(r) - match(r + 1)) / k * std::min<double>(k, rank) / rank;
+      total[order[r]] += s;
+    }
+  }
+  for (double& t : total) t /= static_cast<double>(valid.size());
+  return total;
+}
+
+TEST(KnnShapley, EqualsPlainSortedRecursionOnLargeTieHeavySets) {
+  // Thousands of rows on a small grid: exact duplicates, distance 0 next to large distances
+  // (so the packed sort keys are cut and ties are re-sorted on the full distance), and a
+  // spread-out set whose distances span many binades. At most 8 validation points: one chunk,
+  // so the summation order is the plain one and the values must be identical.
+  std::mt19937_64 rng(99);
+  for (int rep = 0; rep < 3; ++rep) {
+    LabeledPoints train = grid_points(rng, 5000, 3, 3);
+    LabeledPoints valid = grid_points(rng, 8, 3, 3);
+    if (rep == 2) {
+      for (double& x : train.features) x = std::ldexp(x + 0.1 * (rng() % 7), int(rng() % 60) - 30);
+    }
+    for (uint32_t k : {1u, 5u, 64u}) {
+      const auto fast = knn_shapley(train, valid, {.k = k, .threads = 1});
+      ASSERT_TRUE(fast.ok());
+      EXPECT_EQ(*fast, plain_recursion(train, valid, k)) << "rep " << rep << " k " << k;
+    }
+  }
+}
+
 TEST(KnnShapley, ValuesSumToMeanUtilityOfFullSet) {
   std::mt19937_64 rng(11);
   for (uint32_t k : {1u, 5u, 40u, 500u}) {
