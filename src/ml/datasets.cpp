@@ -235,9 +235,10 @@ std::optional<std::vector<float>> sleep_row(const std::map<int64_t, OuraDay>& da
                             static_cast<float>(n1->readiness_score.value_or(0))};
 }
 
-// Adds the examples of one contributor; `listening` adds the day's listening when given.
-void add_examples(const std::map<int64_t, OuraDay>& days, const Listening* listening,
-                  TabularDataset& out) {
+// Adds the examples of one contributor (tagged with its index); `listening` adds the day's
+// listening when given.
+void add_examples(uint64_t contributor, const std::map<int64_t, OuraDay>& days,
+                  const Listening* listening, TabularDataset& out) {
   for (const auto& [d, day] : days) {
     if (listening && (d - 1 < listening->first || d - 1 > listening->last)) continue;
     float target = 0;
@@ -258,24 +259,33 @@ void add_examples(const std::map<int64_t, OuraDay>& days, const Listening* liste
     out.baseline_predictions.push_back((*row)[0]);
     out.features.push_back(std::move(*row));
     out.targets.push_back(target);
+    out.contributors.push_back(contributor);
   }
 }
 
 }  // namespace
 
 Result<std::vector<std::string>> text_examples(const std::vector<ContributorRecords>& records) {
-  std::vector<std::string> texts;
+  DD_ASSIGN(LabeledTexts labeled, labeled_text_examples(records));
+  return std::move(labeled.texts);
+}
+
+Result<LabeledTexts> labeled_text_examples(const std::vector<ContributorRecords>& records) {
+  LabeledTexts out;
   for (const ContributorRecords& c : records) {
     Status s = for_each_record(c, [&](const json& r) -> Status {
       const std::string source = string_of(r, "source");
       if (source != "reddit" && source != "x") return Status::Ok();
       std::string text = string_of(r, "text");
-      if (!text.empty()) texts.push_back(std::move(text));
+      if (text.empty()) return Status::Ok();
+      out.texts.push_back(std::move(text));
+      out.contributors.push_back(c.contributor);
+      out.labels.push_back(string_of(fields_of(r), source == "reddit" ? "subreddit" : "lang"));
       return Status::Ok();
     });
     if (!s.ok()) return s.error();
   }
-  return texts;
+  return out;
 }
 
 Result<TabularDataset> sleep_examples(const std::vector<ContributorRecords>& oura) {
@@ -284,7 +294,7 @@ Result<TabularDataset> sleep_examples(const std::vector<ContributorRecords>& our
   const Grouped g = group(oura);
   for (uint64_t who : g.order) {
     DD_ASSIGN(auto days, oura_days(g.parts.at(who)));
-    add_examples(days, nullptr, out);
+    add_examples(who, days, nullptr, out);
   }
   return out;
 }
@@ -302,7 +312,7 @@ Result<TabularDataset> listening_sleep_examples(const std::vector<ContributorRec
     if (it == listeners.parts.end()) continue;  // in one pool only: no examples
     DD_ASSIGN(auto days, oura_days(sleepers.parts.at(who)));
     DD_ASSIGN(auto listening, spotify_days(it->second));
-    add_examples(days, &listening, out);
+    add_examples(who, days, &listening, out);
   }
   return out;
 }

@@ -535,7 +535,8 @@ Tensor poisson_batch(uint64_t seed, uint64_t step, int64_t n, double q) {
 Result<TrainReport> train_loop(torch::nn::Module& model, int64_t n_train,
                                const std::function<Tensor(const Tensor& indices)>& per_example_loss,
                                const TrainConfig& config, const ProgressFn& progress,
-                               const std::string& fingerprint) {
+                               const std::string& fingerprint,
+                               const std::function<void(uint64_t step)>& after_step) {
   if (Status s = validate(config, n_train); !s.ok()) return s.error();
   if (config.threads > 0) torch::set_num_threads(config.threads);
   const auto started = std::chrono::steady_clock::now();
@@ -610,6 +611,7 @@ Result<TrainReport> train_loop(torch::nn::Module& model, int64_t n_train,
       }
       if (dp || !empty) optimizer.step();
       ++step;
+      if (after_step) after_step(step);
 
       const bool last = step == config.steps || step == last_step;
       const bool report_now =

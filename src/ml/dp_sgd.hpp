@@ -160,10 +160,15 @@ Result<ClippedStep> clipped_gradient_sum(torch::nn::Module& model,
 //
 // Step s draws its batch and its noise from generators seeded by (config.seed, s), so a run
 // resumed from a checkpoint at step s continues exactly as the uninterrupted run would.
+//
+// `after_step` (optional) is called with the step count after every optimizer step, before
+// progress and checkpoints; it must not touch the model's parameters or the RNGs (it may read
+// the weights, e.g. to keep TracIn snapshots).
 Result<TrainReport> train_loop(
     torch::nn::Module& model, int64_t n_train,
     const std::function<torch::Tensor(const torch::Tensor& indices)>& per_example_loss,
-    const TrainConfig& config, const ProgressFn& progress, const std::string& fingerprint);
+    const TrainConfig& config, const ProgressFn& progress, const std::string& fingerprint,
+    const std::function<void(uint64_t step)>& after_step = {});
 
 // The indices of step `step`'s Poisson batch (each of [0, n) with probability q), sorted.
 torch::Tensor poisson_batch(uint64_t seed, uint64_t step, int64_t n, double q);

@@ -75,15 +75,18 @@ struct GptImpl : torch::nn::Module {
     head->weight.normal_(0, 0.02, gen);
     head->bias.zero_();
   }
-  // tokens [B, T] (T <= context) -> logits [B, T, vocab]
-  torch::Tensor forward(const torch::Tensor& tokens) {
+  // tokens [B, T] (T <= context) -> final hidden states [B, T, width] (before the output
+  // projection; what TextModel::embed averages)
+  torch::Tensor hidden(const torch::Tensor& tokens) {
     const int64_t b = tokens.size(0), t = tokens.size(1);
     torch::Tensor positions = torch::arange(t, torch::kLong).unsqueeze(0).expand({b, t});
     torch::Tensor x = tok(tokens) + pos(positions);
     torch::Tensor future = torch::ones({t, t}, torch::kBool).triu(1);
     for (Block& block : blocks) x = block->forward(x, future);
-    return head(ln_f(x));
+    return ln_f(x);
   }
+  // tokens [B, T] (T <= context) -> logits [B, T, vocab]
+  torch::Tensor forward(const torch::Tensor& tokens) { return head(hidden(tokens)); }
   DpEmbedding tok{nullptr}, pos{nullptr};
   std::vector<Block> blocks;
   DpLayerNorm ln_f{nullptr};

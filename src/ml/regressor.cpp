@@ -4,21 +4,20 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <functional>
 #include <random>
 #include <sstream>
 
 #include "datadao/codec/codec.hpp"
 #include "dp_sgd.hpp"
+#include "regressor_model.hpp"
 
 namespace datadao::ml {
 namespace {
 
-constexpr char kMagic[4] = {'D', 'D', 'R', 'G'};
-constexpr uint32_t kFormatVersion = 1;
-constexpr uint32_t kMaxHidden = 4096;
-constexpr uint32_t kMaxLayers = 8;
-constexpr uint32_t kMaxFeatures = 4096;
-constexpr size_t kMaxFeatureNameBytes = 256;
+using detail::kMaxFeatures;
+using detail::kMaxHidden;
+using detail::kMaxLayers;
 // A feature (or target) whose training spread is below this is constant: it is centred but not
 // scaled, so that dividing by ~0 does not blow up unseen values.
 constexpr double kMinStd = 1e-6;
@@ -128,32 +127,6 @@ Moments moments(const std::vector<double>& values) {
   return m;
 }
 
-class MlpImpl : public torch::nn::Module {
- public:
-  MlpImpl(int64_t in, const RegressorSpec& spec) {
-    int64_t width = in;
-    for (uint32_t i = 0; i < spec.layers; ++i) {
-      layers_.push_back(
-          register_module("hidden" + std::to_string(i),
-                          detail::DpLinear(width, static_cast<int64_t>(spec.hidden))));
-      width = spec.hidden;
-    }
-    layers_.push_back(register_module("out", detail::DpLinear(width, 1)));
-  }
-  torch::Tensor forward(torch::Tensor x) {
-    for (size_t i = 0; i < layers_.size(); ++i) {
-      x = layers_[i]->forward(x);
-      if (i + 1 < layers_.size()) x = torch::relu(x);
-    }
-    return x.squeeze(1);
-  }
-  const std::vector<detail::DpLinear>& layers() const { return layers_; }
-
- private:
-  std::vector<detail::DpLinear> layers_;
-};
-TORCH_MODULE(Mlp);
-
 uint32_t f32_bits(float v) { return std::bit_cast<uint32_t>(v); }
 
 }  // namespace
@@ -180,27 +153,7 @@ Result<RegressorSpec> parse_regressor_spec(const std::string& spec) {
 // The trained model as plain tensors: inference is a functional forward over them, so const
 // methods share nothing mutable (predict may be called from several threads) and the training
 // module's DP capture machinery is not involved.
-struct Regressor::Impl {
-  RegressorSpec spec;
-  std::vector<std::string> feature_names;
-  torch::Tensor feature_mean;  // [F] float
-  torch::Tensor feature_std;   // [F] float
-  float target_mean = 0;
-  float target_std = 1;
-  std::vector<torch::Tensor> weights;  // [out, in] per layer, the last one [1, hidden]
-  std::vector<torch::Tensor> biases;   // [out]
-
-  // x: [B, F] raw features -> [B] predictions in target units.
-  torch::Tensor forward(const torch::Tensor& x) const {
-    torch::NoGradGuard no_grad;
-    torch::Tensor h = (x - feature_mean) / feature_std;
-    for (size_t i = 0; i < weights.size(); ++i) {
-      h = torch::linear(h, weights[i], biases[i]);
-      if (i + 1 < weights.size()) h = torch::relu(h);
-    }
-    return h.squeeze(1) * target_std + target_mean;
-  }
-};
+struct Regressor::Impl : detail::RegressorModel {};
 
 Regressor::Regressor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Regressor::Regressor(Regressor&&) noexcept = default;
@@ -264,7 +217,7 @@ Result<Regressor> Regressor::train(const TabularDataset& data, const RegressorSp
   const torch::Tensor train_ys = (train_y - impl->target_mean) / impl->target_std;
   const double loss_scale = target.std * target.std;
 
-  Mlp model(width, spec);
+  detail::Mlp model(width, spec);
   auto generator = at::detail::createCPUGenerator(config.seed);
   DD_ASSIGN(std::vector<detail::DpLayer*> dp_layers, detail::dp_layers(*model));
   for (detail::DpLayer* layer : dp_layers) layer->reset_parameters(generator);
@@ -290,15 +243,33 @@ Result<Regressor> Regressor::train(const TabularDataset& data, const RegressorSp
     in_units.loss *= loss_scale;
     return progress ? progress(in_units) : true;
   };
+  // TracIn snapshots: the model as save() would write it after those steps. Reading the weights
+  // draws nothing from the RNGs, so training is the same with or without them.
+  std::vector<std::pair<std::vector<uint8_t>, double>> snapshots;
+  uint64_t last_snapshot = 0;
+  auto snapshot = [&](uint64_t step) {
+    detail::RegressorModel at = *impl;
+    at.take_weights(model);
+    snapshots.emplace_back(detail::encode_regressor(at), config.learning_rate);
+    last_snapshot = step;
+  };
+  std::function<void(uint64_t)> after_step;
+  if (config.snapshot_every > 0) {
+    after_step = [&](uint64_t step) {
+      if (step % config.snapshot_every == 0) snapshot(step);
+    };
+  }
   DD_ASSIGN(TrainReport result,
             detail::train_loop(*model, static_cast<int64_t>(split.train.size()), per_example_loss,
-                               config, scaled_progress, fingerprint));
+                               config, scaled_progress, fingerprint, after_step));
   result.train_loss *= loss_scale;
-
-  for (const detail::DpLinear& layer : model->layers()) {
-    impl->weights.push_back(layer->weight.detach().clone());
-    impl->biases.push_back(layer->bias.detach().clone());
+  // Whatever ended training (the step count, the DP budget, progress), keep the final model.
+  if (config.snapshot_every > 0 && result.steps > 0 && last_snapshot != result.steps) {
+    snapshot(result.steps);
   }
+  result.snapshots = std::move(snapshots);
+
+  impl->take_weights(model);
 
   // Held-out figures in target units.
   const torch::Tensor pred = impl->forward(hold_x);
@@ -313,6 +284,8 @@ Result<Regressor> Regressor::train(const TabularDataset& data, const RegressorSp
   }
   result.train_examples = split.train.size();
   result.holdout_examples = split.holdout.size();
+  result.holdout_rows = split.holdout;
+  std::sort(result.holdout_rows.begin(), result.holdout_rows.end());
   result.holdout_loss = (pred - hold_y).pow(2).mean().item<double>();
   result.baseline_loss = (baseline - hold_y).pow(2).mean().item<double>();
   result.metrics["holdout_mae"] = (pred - hold_y).abs().mean().item<double>();
@@ -336,108 +309,12 @@ Result<float> Regressor::predict(const std::vector<float>& row) const {
   return impl_->forward(x)[0].item<float>();
 }
 
-// Format (codec rules: little-endian, u32-length-prefixed strings):
-//   "DDRG" u32 version, u32 hidden, u32 layers, u32 features, feature names,
-//   f32 mean and f32 std per feature, f32 target mean, f32 target std,
-//   per linear layer f32 weights (row-major [out, in]) then f32 biases,
-//   blake2b-256 of everything before it.
-crypto::Bytes Regressor::save() const {
-  const Impl& m = *impl_;
-  codec::Writer w;
-  w.fixed(crypto::ByteView(reinterpret_cast<const uint8_t*>(kMagic), sizeof(kMagic)));
-  w.u32(kFormatVersion).u32(m.spec.hidden).u32(m.spec.layers);
-  w.u32(static_cast<uint32_t>(m.feature_names.size()));
-  for (const std::string& name : m.feature_names) w.str(name);
-  auto put = [&](const torch::Tensor& t) {
-    const torch::Tensor c = t.contiguous();
-    const float* p = c.data_ptr<float>();
-    for (int64_t i = 0; i < c.numel(); ++i) w.u32(f32_bits(p[i]));
-  };
-  put(m.feature_mean);
-  put(m.feature_std);
-  w.u32(f32_bits(m.target_mean)).u32(f32_bits(m.target_std));
-  for (size_t i = 0; i < m.weights.size(); ++i) {
-    put(m.weights[i]);
-    put(m.biases[i]);
-  }
-  const crypto::Hash32 digest = crypto::blake2b256(w.data());
-  w.fixed(digest);
-  return w.take();
-}
+crypto::Bytes Regressor::save() const { return detail::encode_regressor(*impl_); }
 
 Result<Regressor> Regressor::load(crypto::ByteView bytes) {
-  auto corrupt = [](const std::string& why) {
-    return make_error(ErrorCode::kCorruption, "regressor weights: " + why);
-  };
-  if (bytes.size() < sizeof(kMagic) + crypto::kHashBytes ||
-      !std::equal(kMagic, kMagic + sizeof(kMagic), bytes.begin())) {
-    return corrupt("not a regressor (bad magic)");
-  }
-  const crypto::ByteView body = bytes.first(bytes.size() - crypto::kHashBytes);
-  const crypto::Hash32 digest = crypto::blake2b256(body);
-  if (!std::equal(digest.begin(), digest.end(), bytes.end() - crypto::kHashBytes)) {
-    return corrupt("checksum mismatch");
-  }
-
-  codec::Reader r(body.subspan(sizeof(kMagic)), "regressor weights");
-  const uint32_t version = r.u32("version");
-  if (r.ok() && version != kFormatVersion) {
-    return corrupt("format version " + std::to_string(version) + ", this build reads " +
-                   std::to_string(kFormatVersion));
-  }
+  DD_ASSIGN(detail::RegressorModel model, detail::decode_regressor(bytes));
   auto impl = std::make_unique<Impl>();
-  impl->spec.hidden = r.u32("hidden");
-  impl->spec.layers = r.u32("layers");
-  const uint32_t width = r.u32("features");
-  if (!r.ok()) return r.error();
-  if (impl->spec.hidden < 1 || impl->spec.hidden > kMaxHidden || impl->spec.layers < 1 ||
-      impl->spec.layers > kMaxLayers || width < 1 || width > kMaxFeatures) {
-    return corrupt("shape out of range (hidden " + std::to_string(impl->spec.hidden) + ", layers " +
-                   std::to_string(impl->spec.layers) + ", features " + std::to_string(width) + ")");
-  }
-  for (uint32_t f = 0; f < width && r.ok(); ++f) {
-    impl->feature_names.push_back(r.str("feature name", kMaxFeatureNameBytes));
-  }
-  if (!r.ok()) return r.error();
-
-  // Layer shapes follow from the header; the rest of the input must hold exactly their floats,
-  // checked before anything is allocated.
-  std::vector<std::pair<int64_t, int64_t>> shapes;  // (out, in)
-  int64_t in = width;
-  for (uint32_t i = 0; i < impl->spec.layers; ++i) {
-    shapes.emplace_back(impl->spec.hidden, in);
-    in = impl->spec.hidden;
-  }
-  shapes.emplace_back(1, in);
-  uint64_t floats = 2ull * width + 2;
-  for (auto [o, i] : shapes) floats += static_cast<uint64_t>(o) * (i + 1);
-  if (r.remaining() != floats * 4) {
-    return corrupt(std::to_string(r.remaining()) + " bytes of parameters, the shape needs " +
-                   std::to_string(floats * 4));
-  }
-  bool finite = true;
-  auto take = [&](std::vector<int64_t> shape) {
-    torch::Tensor t = torch::empty(shape);
-    float* p = t.data_ptr<float>();
-    for (int64_t i = 0; i < t.numel(); ++i) {
-      p[i] = std::bit_cast<float>(r.u32("parameter"));
-      finite = finite && std::isfinite(p[i]);
-    }
-    return t;
-  };
-  impl->feature_mean = take({width});
-  impl->feature_std = take({width});
-  impl->target_mean = take({1})[0].item<float>();
-  impl->target_std = take({1})[0].item<float>();
-  for (auto [o, i] : shapes) {
-    impl->weights.push_back(take({o, i}));
-    impl->biases.push_back(take({o}));
-  }
-  DD_TRY(r.finish());
-  if (!finite) return corrupt("a parameter is not finite");
-  if (!(impl->feature_std > 0).all().item<bool>() || !(impl->target_std > 0)) {
-    return corrupt("a standard deviation is not positive");
-  }
+  static_cast<detail::RegressorModel&>(*impl) = std::move(model);
   return Regressor(std::move(impl));
 }
 

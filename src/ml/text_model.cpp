@@ -367,6 +367,7 @@ Result<TextModel> TextModel::train(const std::vector<std::string>& texts, const 
     TrainReport r = *trained;
     r.train_examples = train_w.windows.size();
     r.holdout_examples = holdout_w.windows.size();
+    r.holdout_rows = holdout;
     // Unigram baseline: add-one smoothed frequencies of the training targets.
     std::vector<double> counts(size_t(actual.vocab), 1.0);
     double n = double(actual.vocab);
@@ -478,6 +479,47 @@ double TextModel::loss(const std::vector<std::string>& texts) const {
   if (w.windows.empty()) return 0;
   Scored s = score(impl_->model, w, 1)[0];
   return s.nll / double(std::max<uint64_t>(1, s.tokens));
+}
+
+std::vector<std::vector<float>> TextModel::embed(const std::vector<std::string>& texts) const {
+  const Tokenizer& tok = impl_->tokenizer;
+  const int64_t width = impl_->spec.width;
+  // Windows as in training (BOS + pieces + EOS), source = the text's index. A window's inputs
+  // are tokens [offset, offset + len): BOS and every piece, never the EOS.
+  Windows w;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (!texts[i].empty()) w.add(with_bos(tok, texts[i], true), impl_->spec.context, uint32_t(i));
+  }
+  std::vector<Tensor> sums(texts.size());
+  std::vector<int64_t> counts(texts.size(), 0);
+  torch::NoGradGuard no_grad;
+  std::vector<int64_t> idx(w.windows.size());
+  for (size_t i = 0; i < idx.size(); ++i) idx[i] = int64_t(i);
+  for (size_t start = 0; start < idx.size(); start += kScoreBatch) {
+    const size_t n = std::min(kScoreBatch, idx.size() - start);
+    Batch b = make_batch(w, idx.data() + start, n);
+    Tensor h = impl_->model->hidden(b.input).to(torch::kDouble);  // [n, L, width]
+    for (size_t i = 0; i < n; ++i) {
+      const auto& win = w.windows[start + i];
+      // The BOS (first input of a text's first window) is the same for every text: skipped.
+      const int64_t from = w.tokens[win.offset] == tok.bos_id() ? 1 : 0;
+      if (int64_t(win.len) <= from) continue;
+      Tensor part = h[int64_t(i)].narrow(0, from, int64_t(win.len) - from).sum(0);
+      Tensor& sum = sums[win.source];
+      sum = sum.defined() ? sum + part : part;
+      counts[win.source] += int64_t(win.len) - from;
+    }
+  }
+  std::vector<std::vector<float>> out(texts.size(), std::vector<float>(size_t(width), 0.0f));
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (counts[i] == 0) continue;
+    Tensor mean = sums[i] / double(counts[i]);
+    const double norm = mean.norm().item<double>();
+    if (!(norm > 0)) continue;
+    Tensor unit = (mean / norm).to(torch::kFloat).contiguous();
+    std::memcpy(out[i].data(), unit.data_ptr<float>(), size_t(width) * sizeof(float));
+  }
+  return out;
 }
 
 // Format (little-endian): magic "DDTEXTM\n", u32 version, u32 layers width heads context vocab,

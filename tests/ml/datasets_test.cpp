@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "datadao/ingest/fixtures.hpp"
@@ -64,6 +66,13 @@ TEST(MlDatasets, SleepFeaturesFollowTheDocumentedDefinitions) {
   EXPECT_EQ(data->features[1], (std::vector<float>{85, 80, 75, 7.3f, 83, 9.5f, 330, 63, 0}));
   // Baseline: tonight's score is last night's.
   EXPECT_EQ(data->baseline_predictions, (std::vector<float>{80, 85}));
+}
+
+TEST(MlDatasets, EveryExampleCarriesItsContributorIndex) {
+  auto data = sleep_examples({five_days(4), five_days(9)});
+  ASSERT_TRUE(data.ok()) << data.error().to_string();
+  EXPECT_EQ(data->contributors, (std::vector<uint64_t>{4, 4, 9, 9}));
+  ASSERT_EQ(data->contributors.size(), data->targets.size());
 }
 
 TEST(MlDatasets, NightAfterAMissingDayGivesNoExample) {
@@ -129,6 +138,7 @@ TEST(MlDatasets, CrossPoolExamplesOnlyForContributorsInBothPools) {
   auto data = listening_sleep_examples({listening(1), listening(2)}, {five_days(2), five_days(3)});
   ASSERT_TRUE(data.ok());
   EXPECT_EQ(data->features.size(), 2u);
+  EXPECT_EQ(data->contributors, (std::vector<uint64_t>{2, 2}));
   auto none = listening_sleep_examples({listening(1)}, {five_days(3)});
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->features.empty());
@@ -184,6 +194,36 @@ TEST(MlDatasets, TextExamplesSkipRecordsWithoutText) {
   EXPECT_EQ(*texts, (std::vector<std::string>{"first post\n\nbody", "a tweet", "second user"}));
 }
 
+TEST(MlDatasets, LabeledTextsGiveContributorAndSubredditOrLanguage) {
+  const std::string blob = join({
+      record("reddit", "post", "2023-01-02T03:00Z", {{"subreddit", "cooking"}}, "pasta tonight"),
+      record("reddit", "comment", "2023-01-02T04:00Z", {{"subreddit", "running"}}),  // no text
+      record("reddit", "message", "2023-01-02T04:30Z", json::object(), "hi there"),
+      record("x", "tweet", "2023-01-02T05:00Z", {{"lang", "fr"}, {"subreddit", "no"}}, "bonjour"),
+      record("oura", "sleep", "2023-01-02", {{"score", 80}}),
+  });
+  const std::vector<ContributorRecords> input = {
+      {7, {blob}},
+      {3, {record("x", "tweet", "2023-01-03T00:00Z", {{"lang", "en"}}, "second user")}},
+      {7, {record("reddit", "post", "2023-01-04T00:00Z", {{"subreddit", 12}}, "bad label")}}};
+  auto labeled = labeled_text_examples(input);
+  ASSERT_TRUE(labeled.ok()) << labeled.error().to_string();
+  EXPECT_EQ(labeled->texts, (std::vector<std::string>{"pasta tonight", "hi there", "bonjour",
+                                                      "second user", "bad label"}));
+  EXPECT_EQ(labeled->contributors, (std::vector<uint64_t>{7, 7, 7, 3, 7}));
+  // A reddit record without a (string) subreddit is labelled "".
+  EXPECT_EQ(labeled->labels, (std::vector<std::string>{"cooking", "", "fr", "en", ""}));
+  // The same texts, in the same order, as text_examples.
+  auto texts = text_examples(input);
+  ASSERT_TRUE(texts.ok());
+  EXPECT_EQ(*texts, labeled->texts);
+
+  auto bad = labeled_text_examples({{5, {"{\"source\": \"x\""}}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kCorruption);
+  EXPECT_NE(bad.error().message.find("contributor 5"), std::string::npos);
+}
+
 // Refined records as a pool validator makes them from a fixture export.
 std::string refined_fixture(ingest::Source source, uint64_t seed, size_t records) {
   ingest::FixtureOptions o;
@@ -224,9 +264,18 @@ TEST(MlDatasets, RefinedFixtureOuraExportGivesOneExamplePerNightAfterTheThird) {
 }
 
 TEST(MlDatasets, RefinedFixtureRedditExportGivesItsTexts) {
-  auto texts = text_examples({{0, {refined_fixture(ingest::Source::kReddit, 5, 8)}}});
+  const std::vector<ContributorRecords> input = {
+      {0, {refined_fixture(ingest::Source::kReddit, 5, 8)}}};
+  auto texts = text_examples(input);
   ASSERT_TRUE(texts.ok()) << texts.error().to_string();
   EXPECT_GT(texts->size(), 8u);  // posts, comments and the account's own messages
+  auto labeled = labeled_text_examples(input);
+  ASSERT_TRUE(labeled.ok()) << labeled.error().to_string();
+  EXPECT_EQ(labeled->texts, *texts);
+  // Posts and comments carry their subreddit through refinement.
+  const size_t with_label = std::count_if(labeled->labels.begin(), labeled->labels.end(),
+                                          [](const std::string& l) { return !l.empty(); });
+  EXPECT_GE(with_label, 8u);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -179,6 +180,65 @@ TEST(Regressor, SameSeedSameModel) {
   auto b = Regressor::train(linear_data(100, 11), small_spec(), c, nullptr, nullptr);
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(a->save(), b->save());
+}
+
+TEST(Regressor, SnapshotsDoNotChangeTraining) {
+  TrainConfig plain = quick_config();
+  plain.steps = 110;
+  TrainConfig snapshotting = plain;
+  snapshotting.snapshot_every = 25;
+  TrainReport without, with;
+  auto a = Regressor::train(linear_data(200, 12), small_spec(), plain, nullptr, &without);
+  auto b = Regressor::train(linear_data(200, 12), small_spec(), snapshotting, nullptr, &with);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->save(), b->save());
+  EXPECT_TRUE(without.snapshots.empty());
+  // Steps 25, 50, 75, 100 and the last one (110).
+  ASSERT_EQ(with.snapshots.size(), 5u);
+  for (const auto& [bytes, lr] : with.snapshots) {
+    EXPECT_EQ(lr, plain.learning_rate);
+    EXPECT_TRUE(Regressor::load(bytes).ok());
+  }
+  EXPECT_EQ(with.snapshots.back().first, b->save());
+  EXPECT_NE(with.snapshots.front().first, with.snapshots[1].first);
+
+  // A run whose length is a multiple of snapshot_every does not repeat the last snapshot.
+  snapshotting.steps = 100;
+  auto c = Regressor::train(linear_data(200, 12), small_spec(), snapshotting, nullptr, &with);
+  ASSERT_TRUE(c.ok());
+  ASSERT_EQ(with.snapshots.size(), 4u);
+  EXPECT_EQ(with.snapshots.back().first, c->save());
+}
+
+TEST(Regressor, HoldoutRowsAreTheHeldOutSplit) {
+  const TabularDataset d = linear_data(150, 13);
+  TrainReport report;
+  auto m = Regressor::train(d, small_spec(), quick_config(), nullptr, &report);
+  ASSERT_TRUE(m.ok());
+  const std::vector<size_t>& rows = report.holdout_rows;
+  ASSERT_EQ(rows.size(), report.holdout_examples);
+  EXPECT_EQ(rows.size(), 30u);
+  EXPECT_TRUE(std::is_sorted(rows.begin(), rows.end()));
+  EXPECT_EQ(std::adjacent_find(rows.begin(), rows.end()), rows.end());
+  EXPECT_LT(rows.back(), d.targets.size());
+  EXPECT_EQ(d.targets.size() - rows.size(), report.train_examples);
+  // The reported held-out loss is the model's MSE on exactly these rows.
+  double mse = 0;
+  for (size_t r : rows) {
+    const double e = *m->predict(d.features[r]) - d.targets[r];
+    mse += e * e;
+  }
+  mse /= static_cast<double>(rows.size());
+  EXPECT_NEAR(mse, report.holdout_loss, 1e-4 * report.holdout_loss);
+  // The same seed holds out the same rows; another seed other rows.
+  TrainReport again, other;
+  TrainConfig c = quick_config();
+  c.steps = 1;
+  ASSERT_TRUE(Regressor::train(d, small_spec(), c, nullptr, &again).ok());
+  c.seed = 4;
+  ASSERT_TRUE(Regressor::train(d, small_spec(), c, nullptr, &other).ok());
+  EXPECT_EQ(again.holdout_rows, rows);
+  EXPECT_NE(other.holdout_rows, rows);
 }
 
 TEST(RegressorSpec, ParsesKeysOverDefaultsAndNamesBadOnes) {

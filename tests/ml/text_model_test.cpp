@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -171,6 +172,94 @@ TEST(TextModelTrain, FewerThanTwoNonEmptyTextsIsRejected) {
   auto m = TextModel::train({"only one", "", ""}, tiny_spec(), tiny_config(), {}, nullptr);
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_F(TextModelTest, HoldoutRowsAreTheHeldOutSplit) {
+  ASSERT_NE(model_, nullptr);
+  const std::vector<std::string> texts = patterned_corpus(200);
+  const std::vector<size_t>& rows = report_.holdout_rows;
+  // 20% of the texts; an example is a window, and every post here is cut into the same number
+  // of windows, so the examples split in the same proportion.
+  ASSERT_EQ(rows.size(), 40u);
+  EXPECT_EQ(report_.holdout_examples % rows.size(), 0u);
+  EXPECT_EQ(report_.train_examples * rows.size(),
+            report_.holdout_examples * (texts.size() - rows.size()));
+  EXPECT_TRUE(std::is_sorted(rows.begin(), rows.end()));
+  EXPECT_EQ(std::adjacent_find(rows.begin(), rows.end()), rows.end());
+  EXPECT_LT(rows.back(), texts.size());
+  // The reported held-out loss is the model's loss on exactly these texts.
+  std::vector<std::string> held;
+  for (size_t r : rows) held.push_back(texts[r]);
+  EXPECT_NEAR(model_->loss(held), report_.holdout_loss, 1e-9);
+}
+
+// Posts about two topics with disjoint vocabularies.
+std::vector<std::string> topic_corpus(size_t n, size_t topic, uint64_t salt) {
+  const std::vector<std::vector<std::string>> words = {
+      {"pasta", "garlic", "oven", "sauce", "basil", "simmer", "butter", "onion", "bake", "salt"},
+      {"goal", "striker", "referee", "penalty", "league", "keeper", "match", "pitch", "coach",
+       "offside"}};
+  std::vector<std::string> out;
+  uint64_t state = salt * 7919 + topic;
+  for (size_t i = 0; i < n; ++i) {
+    std::string text;
+    for (int w = 0; w < 8; ++w) {
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      text += (w ? " " : "") + words[topic][(state >> 33) % words[topic].size()];
+    }
+    out.push_back(text);
+  }
+  return out;
+}
+
+double cosine(const std::vector<float>& a, const std::vector<float>& b) {
+  double dot = 0;
+  for (size_t i = 0; i < a.size(); ++i) dot += double(a[i]) * b[i];
+  return dot;  // both unit length
+}
+
+TEST(TextModelEmbed, EmbedIsNormalisedAndDeterministic) {
+  std::vector<std::string> corpus = topic_corpus(100, 0, 1);
+  for (std::string& t : topic_corpus(100, 1, 1)) corpus.push_back(std::move(t));
+  TrainConfig c = tiny_config();
+  c.steps = 40;
+  auto m = TextModel::train(corpus, tiny_spec(), c, {}, nullptr);
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+
+  std::vector<std::string> probe = topic_corpus(15, 0, 2);
+  for (std::string& t : topic_corpus(15, 1, 2)) probe.push_back(std::move(t));
+  probe.push_back("");
+  const auto e = m->embed(probe);
+  ASSERT_EQ(e.size(), probe.size());
+  for (size_t i = 0; i + 1 < e.size(); ++i) {
+    ASSERT_EQ(e[i].size(), m->spec().width);
+    double norm = 0;
+    for (float v : e[i]) norm += double(v) * v;
+    EXPECT_NEAR(std::sqrt(norm), 1.0, 1e-5) << probe[i];
+  }
+  EXPECT_EQ(e.back(), std::vector<float>(m->spec().width, 0.0f));
+  EXPECT_EQ(m->embed(probe), e);
+  // One text alone embeds as it does in a batch.
+  const auto alone = m->embed({probe[3]});
+  for (size_t j = 0; j < alone[0].size(); ++j) EXPECT_NEAR(alone[0][j], e[3][j], 1e-5);
+
+  double within = 0, across = 0;
+  size_t n_within = 0, n_across = 0;
+  for (size_t i = 0; i < 30; ++i) {
+    for (size_t j = i + 1; j < 30; ++j) {
+      if ((i < 15) == (j < 15)) {
+        within += cosine(e[i], e[j]);
+        ++n_within;
+      } else {
+        across += cosine(e[i], e[j]);
+        ++n_across;
+      }
+    }
+  }
+  within /= double(n_within);
+  across /= double(n_across);
+  std::printf("mean cosine within topic %.3f, across topics %.3f\n", within, across);
+  EXPECT_GT(within, across + 0.05);
 }
 
 TEST(TextSpecParse, ReadsKeysOverDefaultsAndNamesBadOnes) {

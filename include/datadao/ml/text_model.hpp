@@ -63,8 +63,9 @@ class TextModel {
   // Mean next-token cross-entropy (nats/token) of `texts`.
   double loss(const std::vector<std::string>& texts) const;
   // One embedding per text (KNN-Shapley attribution): the mean over the text's tokens of the
-  // model's final hidden states (before the output projection), L2-normalised; width() floats.
-  // An empty text gives the zero vector.
+  // model's final hidden states (before the output projection), L2-normalised; spec().width
+  // floats. The text is read as in training (BOS first, then windows of `context` tokens; the BOS
+  // position is not averaged). An empty text gives the zero vector. Deterministic.
   std::vector<std::vector<float>> embed(const std::vector<std::string>& texts) const;
 
   const TextSpec& spec() const;
