@@ -87,6 +87,7 @@ void ApiServer::Impl::routes() {
     json j = node.read(
         [&](ledger::Chain& chain) { return status_json(chain, node.operator_public_key()); });
     j["mempool"] = node.mempool_size();
+    j["serving_box_key"] = codec::to_hex(node.serving_key().public_key);
     send_json(res, j);
   });
 
@@ -331,6 +332,7 @@ void ApiServer::Impl::routes() {
              });
 
   mount_model_routes(server, node);
+  mount_use_routes(server, node);
 
   vault::mount_blob_routes(server, node.blobs(), node.config().max_blob_bytes);
 

@@ -42,5 +42,7 @@ Result<std::string> read_body(const httplib::ContentReader& reader, size_t limit
 
 // The model routes (model_routes.cpp), mounted by ApiServer.
 void mount_model_routes(httplib::Server& server, Node& node);
+// POST /v1/models/<id>/use (use_route.cpp, serving.hpp).
+void mount_use_routes(httplib::Server& server, Node& node);
 
 }  // namespace datadao::node

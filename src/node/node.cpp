@@ -137,6 +137,27 @@ Result<crypto::SigningKeyPair> load_operator_key(const NodePaths& paths) {
   return key;
 }
 
+Result<crypto::BoxKeyPair> load_serving_key(const NodePaths& paths) {
+  DD_ASSIGN(std::string text, read_small_file(paths.operator_key(), kMaxConfigBytes));
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("seed") || !j["seed"].is_string()) {
+    return make_error(ErrorCode::kCorruption,
+                      paths.operator_key().string() + ": not a datadao node key file");
+  }
+  auto seed = codec::from_hex_fixed<32>(j["seed"].get<std::string>(), "operator key seed");
+  if (!seed.ok()) return make_error(ErrorCode::kCorruption, seed.error().message);
+  // Domain-separated: the serving key is not the signing key's curve25519 twin.
+  crypto::Bytes material(std::string_view("datadao/node-serving/v1").begin(),
+                         std::string_view("datadao/node-serving/v1").end());
+  material.insert(material.end(), seed->begin(), seed->end());
+  crypto::wipe(*seed);
+  crypto::Hash32 derived = crypto::blake2b256(material);
+  crypto::wipe(material);
+  crypto::BoxKeyPair key = crypto::BoxKeyPair::from_seed(derived);
+  crypto::wipe(derived);
+  return key;
+}
+
 Result<std::unique_ptr<Node>> Node::open(const NodePaths& paths) {
   std::unique_ptr<Node> node(new Node());
   node->paths_ = paths;
@@ -150,6 +171,7 @@ Result<std::unique_ptr<Node>> Node::open(const NodePaths& paths) {
                       "another node is already running on " + paths.dir.string());
   }
   DD_ASSIGN(node->operator_key_, load_operator_key(paths));
+  DD_ASSIGN(node->serving_key_, load_serving_key(paths));
   DD_ASSIGN(node->chain_, ledger::Chain::open(paths.chain_db()));
   if (node->chain_->state().chain_id() != node->config_.chain_id) {
     return make_error(ErrorCode::kCorruption, "chain database and config disagree on chain id");

@@ -55,6 +55,17 @@
 //                                                 "shares", "accrued_units", "claimable_credits"}]
 //                                                 (the first 1000 models held, id order)}; 400 for
 //                                                 a malformed account
+//   POST /v1/models/<id>/use                      one paid call (datadao/node/serving.hpp):
+//                                                 body <= 96 KiB {"op": "generate"|"predict",
+//                                                 "input": {...}, "tx": base64 UseModel whose
+//                                                 request_hash covers op and input}; answered
+//                                                 once the payment is in a block: {"model_id",
+//                                                 "op", "tx_id", "height", "output"}. 400 bad or
+//                                                 mismatched request (nothing paid), 402 payment
+//                                                 rejected, 409 not published or not served
+//                                                 here, 503 no engine, 504 payment still pending
+//                                                 (retry with the same tx: never charged twice).
+//   GET  /v1/status also gives "serving_box_key": runners seal published weights keys to it.
 // * A filtered list looks at no more than 5000 items per request, so a page may hold fewer
 //   than `limit` entries and still have a next_after.
 //

@@ -25,6 +25,7 @@
 #include "datadao/ledger/state.hpp"
 #include "datadao/ledger/transaction.hpp"
 #include "datadao/node/progress.hpp"
+#include "datadao/node/serving.hpp"
 
 namespace datadao::vault {
 class LocalDirBackend;
@@ -64,6 +65,9 @@ Status init_node(const NodePaths& paths, const NodeConfig& config, const ledger:
 
 Result<NodeConfig> load_config(const NodePaths& paths);
 Result<crypto::SigningKeyPair> load_operator_key(const NodePaths& paths);
+// The node's X25519 serving key (serving.hpp): derived from the operator key's seed, so it needs
+// no file of its own. Runners seal published models' weights keys to its public half.
+Result<crypto::BoxKeyPair> load_serving_key(const NodePaths& paths);
 
 // What happened to a submitted transaction.
 struct TxOutcome {
@@ -105,6 +109,13 @@ class Node {
 
   const NodeConfig& config() const { return config_; }
   const crypto::PublicKey& operator_public_key() const { return operator_key_.public_key; }
+  const crypto::BoxKeyPair& serving_key() const { return serving_key_; }
+  // The engine that runs paid calls (serving.hpp); without one, /use answers 503. Set it before
+  // the API server starts.
+  void set_inference_engine(std::shared_ptr<InferenceEngine> engine) {
+    engine_ = std::move(engine);
+  }
+  InferenceEngine* inference_engine() const { return engine_.get(); }
   vault::LocalDirBackend& blobs() { return *blobs_; }
   size_t mempool_size() const;
 
@@ -127,6 +138,8 @@ class Node {
   NodePaths paths_;
   NodeConfig config_;
   crypto::SigningKeyPair operator_key_;
+  crypto::BoxKeyPair serving_key_;
+  std::shared_ptr<InferenceEngine> engine_;
   std::unique_ptr<ledger::Chain> chain_;
   std::unique_ptr<vault::LocalDirBackend> blobs_;
   mutable std::mutex chain_mu_;
