@@ -5,7 +5,7 @@
 // rows stored column-major, so one block (a few KiB) stays in L1 while kValidChunk validation
 // points are measured against it (independent accumulators, training data read once per chunk
 // instead of once per point). The order is a bucket sort of (distance, row) packed into one
-// integer (see sort_by_distance): about one bucket per row, so it costs a few linear passes
+// integer (see sort_by_distance): about four rows per bucket, so it costs a few linear passes
 // instead of N log N comparisons; the row is part of the integer, so ties go to the lower row,
 // exactly as the contract says.
 //
@@ -170,7 +170,7 @@ class Evaluator {
   // | row`. The key is the bit pattern of the squared distance minus the smallest one (+0.0 <= d
   // <= +inf: bit patterns order like the values), cut to its top 64 - row_bits_ bits; packed with
   // the row it sorts as one integer, and the row breaks ties. One bucket pass on the top bits
-  // (about one bucket per row, so buckets are tiny), then each bucket sorted; runs whose cut
+  // (about four rows per bucket, so buckets are tiny), then each bucket sorted; runs whose cut
   // keys are equal but whose full distances may differ are re-sorted on the full distance.
   void sort_by_distance(const double* dist, Workspace& ws) const {
     const size_t n = n_, buckets = buckets_;  // locals: stores through the arrays may alias *this
@@ -205,7 +205,7 @@ class Evaluator {
         std::sort(first, last);  // a crowded bucket (clustered distances): stay n log n
         continue;
       }
-      for (uint64_t* p = first + 1; p < last; ++p) {  // insertion sort: buckets hold ~1 row
+      for (uint64_t* p = first + 1; p < last; ++p) {  // insertion sort: buckets hold ~4 rows
         const uint64_t value = *p;
         uint64_t* q = p;
         for (; q > first && *(q - 1) > value; --q) *q = *(q - 1);

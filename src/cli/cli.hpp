@@ -74,6 +74,7 @@ void register_demo_commands(CLI::App& app, Context& ctx);       // demo contribu
 void register_dp_commands(CLI::App& app, Context& ctx);         // dp epsilon
 void register_model_commands(CLI::App& app, Context& ctx);      // model ..., consent policy
 void register_runner_commands(CLI::App& app, Context& ctx);     // runner run
+void register_attribute_commands(CLI::App& app, Context& ctx);  // attribute knn-shapley
 // model generate|predict|audit; call after register_model_commands (adds to its "model").
 void register_model_use_commands(CLI::App& app, Context& ctx);
 

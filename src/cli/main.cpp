@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   register_model_commands(app, ctx);
   register_model_use_commands(app, ctx);
   register_runner_commands(app, ctx);
+  register_attribute_commands(app, ctx);
 
   // Global options (--json, --wallet, ...) are accepted after any subcommand too.
   std::function<void(CLI::App*)> fall = [&](CLI::App* a) {
