@@ -53,4 +53,15 @@ nlohmann::json to_json(const Grant& g) {
           {"revoked_height", g.revoked_height}};
 }
 
+nlohmann::json to_json(const ModelTerms& t) {
+  return {{"dp_required", t.dp_required},
+          {"epsilon_milli", t.epsilon_milli},
+          {"delta_e12", t.delta_e12},
+          {"min_contributors", t.min_contributors},
+          {"price_per_call", t.price_per_call},
+          {"training_fee", t.training_fee},
+          {"consent_blocks", t.consent_blocks},
+          {"attribution", std::string(attribution_method_name(t.attribution))}};
+}
+
 }  // namespace datadao::ledger

@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "datadao/codec/codec.hpp"
+#include "datadao/ledger/json.hpp"
 #include "datadao/ledger/transaction.hpp"
 #include "model_state.hpp"
 #include "pool_state.hpp"
@@ -167,17 +168,6 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json terms_json(const ModelTerms& t) {
-  return {{"dp_required", t.dp_required},
-          {"epsilon_milli", t.epsilon_milli},
-          {"delta_e12", t.delta_e12},
-          {"min_contributors", t.min_contributors},
-          {"price_per_call", t.price_per_call},
-          {"training_fee", t.training_fee},
-          {"consent_blocks", t.consent_blocks},
-          {"attribution", std::string(attribution_method_name(t.attribution))}};
-}
-
 nlohmann::json to_json(ByteView payload) {
   auto p = decode_payload(payload, std::type_identity<ProposeModel>{});
   if (!p.ok()) return nullptr;
@@ -188,7 +178,7 @@ nlohmann::json to_json(ByteView payload) {
           {"description", p->description},
           {"fields", p->fields},
           {"spec", p->spec},
-          {"terms", terms_json(p->terms)},
+          {"terms", ledger::to_json(p->terms)},
           {"developer_box_key", codec::to_hex(p->developer_box_key)}};
 }
 

@@ -1,6 +1,7 @@
 #include "datadao/node/views.hpp"
 
 #include "datadao/codec/codec.hpp"
+#include "datadao/ledger/json.hpp"
 
 namespace datadao::node {
 
@@ -161,13 +162,6 @@ json vote_json(const std::optional<ledger::VoteRecord>& v) {
   return {{"voted", true}, {"approve", v->approve}, {"weight", v->weight}, {"height", v->height}};
 }
 
-json model_terms_json(const ledger::ModelTerms& t) {
-  return {{"dp_required", t.dp_required},       {"epsilon_milli", t.epsilon_milli},
-          {"delta_e12", t.delta_e12},           {"min_contributors", t.min_contributors},
-          {"price_per_call", t.price_per_call}, {"training_fee", t.training_fee},
-          {"consent_blocks", t.consent_blocks}};
-}
-
 json model_json(const ledger::Model& m) {
   json metrics = json::array();
   for (const auto& x : m.metrics)
@@ -182,7 +176,7 @@ json model_json(const ledger::Model& m) {
           {"description", m.description},
           {"fields", m.fields},
           {"spec", m.spec},
-          {"terms", model_terms_json(m.terms)},
+          {"terms", ledger::to_json(m.terms)},
           {"status", std::string(ledger::model_status_name(m.status))},
           {"created_height", m.created_height},
           {"vote_deadline", m.vote_deadline},
@@ -199,6 +193,13 @@ json model_json(const ledger::Model& m) {
           {"epsilon_spent_milli", m.epsilon_spent_milli},
           {"steps", m.steps},
           {"metrics", metrics},
+          {"server_box_key", codec::to_hex(m.server_box_key)},
+          {"served", !m.server_sealed_key.empty()},
+          {"shares_assigned", m.shares_assigned},
+          {"share_holders", m.share_holders},
+          {"uses", m.uses},
+          {"rewards_paid", m.rewards_paid},
+          {"rewards_claimed", m.rewards_claimed},
           {"closed_height", m.closed_height}};
 }
 

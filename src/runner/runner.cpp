@@ -1,5 +1,8 @@
 #include "datadao/runner/runner.hpp"
 
+#include "attribute.hpp"
+#include "datadao/attribution/shares.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -38,6 +41,9 @@ struct SplitSpec {
   ml::TrainConfig train;
   double noise = 1.0;
   double clip = 1.0;
+  uint32_t knn_k = 5;           // KNN-Shapley's K (attribution of text models)
+  uint32_t tracin_dim = 256;    // TracIn's projection dimension (tabular models)
+  uint64_t snapshot_every = 0;  // TracIn checkpoints every N steps (0: steps / 4)
   std::string model_spec;
 };
 
@@ -92,6 +98,20 @@ Result<SplitSpec> split_spec(const std::string& spec) {
       if (v <= 0 || v > 1e6)
         return make_error(ErrorCode::kInvalidArgument, "spec: clip in (0, 10^6]");
       out.clip = v;
+    } else if (key == "knn_k") {
+      DD_ASSIGN(double v, number());
+      if (v < 1 || v > 1000) return make_error(ErrorCode::kInvalidArgument, "spec: knn_k 1..1000");
+      out.knn_k = static_cast<uint32_t>(v);
+    } else if (key == "tracin_dim") {
+      DD_ASSIGN(double v, number());
+      if (v < 0 || v > 4096)
+        return make_error(ErrorCode::kInvalidArgument, "spec: tracin_dim 0..4096");
+      out.tracin_dim = static_cast<uint32_t>(v);
+    } else if (key == "snapshot_every") {
+      DD_ASSIGN(double v, number());
+      if (v < 1 || v > 1e6)
+        return make_error(ErrorCode::kInvalidArgument, "spec: snapshot_every 1..10^6");
+      out.snapshot_every = static_cast<uint64_t>(v);
     } else if (key == "seed") {
       DD_ASSIGN(double v, number());
       out.train.seed = static_cast<uint64_t>(std::max(0.0, v));
@@ -155,6 +175,22 @@ struct Runner::Impl {
       for (const json& m : pagej.value("models", json::array())) out.push_back(m);
       if (!pagej.contains("next_after") || pagej["next_after"].is_null()) return out;
       DD_ASSIGN(after, u64_field(pagej, "next_after", "model page"));
+    }
+  }
+
+  // Accounts already holding shares of a model (a round that died after some AssignShares).
+  Result<std::set<std::string>> assigned_holders(uint64_t model_id) {
+    std::set<std::string> out;
+    std::string after;
+    for (;;) {
+      DD_ASSIGN(json pagej, client.get("/v1/models/" + std::to_string(model_id) +
+                                       "/shares?limit=" + std::to_string(page()) +
+                                       (after.empty() ? "" : "&after=" + after)));
+      for (const json& h : pagej.value("holders", json::array())) {
+        out.insert(h.value("account", ""));
+      }
+      if (!pagej.contains("next_after") || pagej["next_after"].is_null()) return out;
+      after = pagej["next_after"].get<std::string>();
     }
   }
 
@@ -262,6 +298,21 @@ struct Runner::Impl {
     DD_ASSIGN(uint64_t epsilon_milli, u64_field(*terms, "epsilon_milli", what + " terms"));
     DD_ASSIGN(uint64_t delta_e12, u64_field(*terms, "delta_e12", what + " terms"));
     DD_ASSIGN(crypto::Hash32 developer_box, hash_field(model, "developer_box_key", what));
+    const bool personal = model.value("personal", false);
+    // The proposal names how contributors' value is measured (terms.attribution).
+    std::string method = "knn_shapley";
+    if (terms->contains("attribution")) {
+      const json& a = (*terms)["attribution"];
+      if (a.is_string()) method = a.get<std::string>();
+      if (a.is_number_unsigned()) method = a.get<uint64_t>() == 2 ? "tracin" : "knn_shapley";
+    }
+    const bool text_kind = out.kind == "text";
+    if (!personal &&
+        ((text_kind && method != "knn_shapley") || (!text_kind && method != "tracin"))) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        what + ": attribution '" + method + "' is not implemented for '" +
+                            out.kind + "' models (text: knn_shapley; tabular: tracin)");
+    }
     std::vector<uint64_t> model_pools;
     for (const json& p : model.value("pools", json::array()))
       model_pools.push_back(p.get<uint64_t>());
@@ -318,6 +369,8 @@ struct Runner::Impl {
       return true;
     };
     crypto::Bytes weights;
+    ml::LabeledTexts labeled;
+    detail::Attribution attr;
     if (out.kind == "text") {
       DD_ASSIGN(ml::TextSpec ts, ml::parse_text_spec(spec.model_spec));
       std::vector<ml::ContributorRecords> all;
@@ -325,7 +378,8 @@ struct Runner::Impl {
         auto v = records_of(p);
         all.insert(all.end(), v.begin(), v.end());
       }
-      DD_ASSIGN(std::vector<std::string> texts, ml::text_examples(all));
+      DD_ASSIGN(labeled, ml::labeled_text_examples(all));
+      std::vector<std::string> texts = labeled.texts;
       if (options.on_text_dataset) options.on_text_dataset(out.model_id, texts);
       out.examples = texts.size();
       // Canaries: secret, from the OS's randomness, known only to this runner while it audits.
@@ -345,6 +399,10 @@ struct Runner::Impl {
           out.canary_exposure_max = std::max(out.canary_exposure_max, c.exposure);
         }
         out.canary_space_bits = audit.max_exposure;
+      }
+      if (!personal) {
+        DD_ASSIGN(attr,
+                  detail::attribute_text_knn(m, labeled, out.report, out.contributors, spec.knn_k));
       }
       weights = m.save();
     } else if (out.kind == "sleep" || out.kind == "listening_sleep") {
@@ -369,7 +427,16 @@ struct Runner::Impl {
         DD_ASSIGN(data, ml::listening_sleep_examples(records_of(spotify), records_of(oura)));
       }
       out.examples = data.targets.size();
+      if (!personal) {
+        cfg.snapshot_every =
+            spec.snapshot_every > 0 ? spec.snapshot_every : std::max<uint64_t>(1, cfg.steps / 4);
+      }
       DD_ASSIGN(ml::Regressor m, ml::Regressor::train(data, rs, cfg, progress, &out.report));
+      if (!personal) {
+        DD_ASSIGN(attr, detail::attribute_tabular_tracin(data, out.report, out.contributors,
+                                                         spec.tracin_dim));
+        out.report.snapshots.clear();
+      }
       weights = m.save();
     } else {
       return make_error(
@@ -391,6 +458,10 @@ struct Runner::Impl {
     pub.weights_hash = sealed.first.hash;
     pub.weights_size = sealed.first.ciphertext_size;
     pub.weights_sealed_key = vault::share_key(sealed.second, developer_box);
+    // ... and by the node that serves metered calls (node/serving.hpp), whose key it announces.
+    DD_ASSIGN(json status, client.get("/v1/status"));
+    DD_ASSIGN(pub.server_box_key, hash_field(status, "serving_box_key", "node status"));
+    pub.server_sealed_key = vault::share_key(sealed.second, pub.server_box_key);
     pub.steps = out.report.steps;
     if (dp_required) {
       // Rounded up: the ledger must never record less ε than was spent.
@@ -406,6 +477,10 @@ struct Runner::Impl {
     metric("train_loss", out.report.train_loss);
     metric("examples", static_cast<double>(out.examples));
     metric("contributors", static_cast<double>(out.contributors));
+    if (!personal) {
+      metric("attribution_duplicate_records", static_cast<double>(attr.duplicate_records));
+      metric("attribution_fallback_equal", attr.fallback_equal ? 1.0 : 0.0);
+    }
     for (const auto& [name, v] : out.report.metrics) {
       if (pub.metrics.size() + 3 >= ledger::kMaxModelMetrics) break;
       metric(name, v);
@@ -430,6 +505,29 @@ struct Runner::Impl {
       DD_TRY(submit(r, what + ": RecordTrainingSet"));
     }
     pub.training_set_size = ids.size();
+    if (!personal) {
+      // Ownership: the values apportioned to the fixed share supply, assigned in chunks.
+      std::vector<std::string> account_of(out.contributors);
+      for (const auto& [account, idx] : wallet_index) account_of[idx - 1] = account;
+      DD_ASSIGN(std::vector<uint64_t> units,
+                attribution::apportion(attr.values, ledger::kShareSupply));
+      DD_ASSIGN(std::set<std::string> assigned, assigned_holders(out.model_id));
+      std::vector<ledger::ShareEntry> entries;
+      for (size_t i = 0; i < units.size(); ++i) {
+        if (units[i] == 0 || assigned.count(account_of[i])) continue;
+        DD_ASSIGN(crypto::Hash32 acct, codec::from_hex_fixed<32>(account_of[i], "contributor"));
+        entries.push_back({acct, units[i]});
+      }
+      out.shares = units;
+      out.share_accounts = account_of;
+      for (size_t i = 0; i < entries.size(); i += ledger::kMaxShareChunk) {
+        ledger::AssignShares a;
+        a.model_id = out.model_id;
+        a.entries.assign(entries.begin() + i,
+                         entries.begin() + std::min(entries.size(), i + ledger::kMaxShareChunk));
+        DD_TRY(submit(a, what + ": AssignShares"));
+      }
+    }
     DD_TRY(submit(pub, what + ": PublishModel"));
     if (!cfg.checkpoint_path.empty()) std::filesystem::remove(cfg.checkpoint_path);
     return out;

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -16,6 +17,7 @@
 #include "datadao/node/api_server.hpp"
 #include "datadao/node/client.hpp"
 #include "datadao/node/node.hpp"
+#include "datadao/runner/serving.hpp"
 #include "datadao/vault/vault.hpp"
 
 namespace datadao::runner {
@@ -63,7 +65,7 @@ class RunnerTest : public ::testing::Test {
     ledger::Genesis g;
     g.chain_id = cfg.chain_id;
     g.timestamp = 1700000000;
-    for (auto* w : {&validator_, &alice_, &bob_, &carol_, &dev_}) {
+    for (auto* w : {&validator_, &alice_, &bob_, &carol_, &dev_, &dave_}) {
       g.allocations.push_back({w->account(), 1000});
     }
     ASSERT_TRUE(node::init_node(paths, cfg, g).ok());
@@ -118,8 +120,10 @@ class RunnerTest : public ::testing::Test {
   }
 
   // Registers and contributes a (dummy) export as `w`, then attests it as the validator with a
-  // refined blob of `n` records carrying `marker`. Returns the contribution id.
-  uint64_t contribute_attested(const wallet::Wallet& w, const std::string& marker, int n) {
+  // refined blob of `n` records carrying `marker` (or `records_of`: another contributor's
+  // records, copied). Returns the contribution id.
+  uint64_t contribute_attested(const wallet::Wallet& w, const std::string& marker, int n,
+                               const std::string& records_of = "") {
     auto sealed = vault::seal_bytes(crypto::as_bytes("export of " + marker), *backend_);
     EXPECT_TRUE(sealed.ok());
     ledger::RegisterFile rf;
@@ -139,7 +143,8 @@ class RunnerTest : public ::testing::Test {
     const json mine = get("/v1/accounts/" + codec::to_hex(w.account()) + "/contributions");
     const uint64_t id = mine["contributions"].back()["id"].get<uint64_t>();
 
-    auto refined = vault::seal_bytes(crypto::as_bytes(refined_texts(marker, n)), *backend_);
+    auto refined = vault::seal_bytes(
+        crypto::as_bytes(refined_texts(records_of.empty() ? marker : records_of, n)), *backend_);
     EXPECT_TRUE(refined.ok());
     ledger::Attest a;
     a.contribution_id = id;
@@ -214,6 +219,7 @@ class RunnerTest : public ::testing::Test {
   wallet::Wallet bob_ = make_wallet("bob");
   wallet::Wallet carol_ = make_wallet("carol");
   wallet::Wallet dev_ = make_wallet("dev");
+  wallet::Wallet dave_ = make_wallet("dave");
   fs::path dir_;
   std::unique_ptr<node::Node> node_;
   std::unique_ptr<node::ApiServer> api_;
@@ -341,6 +347,70 @@ TEST_F(RunnerTest, PersonalModelTrainsOnItsOwnersDataAlone) {
   ASSERT_EQ(trained.size(), 12u);
   for (const auto& t : trained) EXPECT_NE(t.find("zebraalice"), std::string::npos) << t;
   EXPECT_EQ(training_set(model), (std::vector<uint64_t>{a_}));
+}
+
+// Ownership end to end: the runner values the contributors (exact KNN-Shapley over the trained
+// model's embeddings), assigns the share supply to the training set's contributors only (a
+// copy of an earlier contributor's records gets nothing, even past a lax validator), seals the
+// weights key to the node's serving key, and the node serves a paid call with the real engine;
+// the call's price accrues to the owners exactly by their share units.
+TEST_F(RunnerTest, SharesGoToContributorsByValueAndAPaidCallPaysThem) {
+  // Dave's export repeats alice's records; this test's validator attests it anyway.
+  const uint64_t d = contribute_attested(dave_, "daveshandle", 12, /*records_of=*/"zebraalice");
+  node_->set_inference_engine(make_inference_engine(node_->serving_key(), node_->blobs()));
+  const uint64_t model = propose(kTinySpec);
+  vote_yes(model);
+  ASSERT_TRUE(wait_status(model, "consent"));
+  consent(alice_, model, a_);
+  consent(bob_, model, b_);
+  consent(dave_, model, d);
+  ASSERT_TRUE(wait_status(model, "training"));
+  RunnerOptions o;
+  o.canaries = 0;
+  auto r = Runner::open(validator_, url_, {"reddit-dao"}, *backend_, o);
+  ASSERT_TRUE(r.ok());
+  auto round = (*r)->run_once();
+  ASSERT_TRUE(round.ok()) << round.error().message;
+  ASSERT_EQ(round->published.size(), 1u)
+      << (round->failed.empty() ? "" : round->failed[0].second.message);
+
+  const json m = get("/v1/models/" + std::to_string(model));
+  EXPECT_EQ(m["status"], "published");
+  EXPECT_EQ(m["served"], true);
+  EXPECT_EQ(m["server_box_key"], codec::to_hex(node_->serving_key().public_key));
+  const json shares = get("/v1/models/" + std::to_string(model) + "/shares");
+  std::map<std::string, uint64_t> held;
+  uint64_t total = 0;
+  for (const json& h : shares["holders"]) {
+    held[h["account"]] = h["shares"].get<uint64_t>();
+    total += h["shares"].get<uint64_t>();
+  }
+  EXPECT_EQ(total, ledger::kShareSupply);
+  EXPECT_EQ(held.size(), 2u);
+  EXPECT_GT(held[codec::to_hex(alice_.account())], 0u);
+  EXPECT_GT(held[codec::to_hex(bob_.account())], 0u);
+  EXPECT_EQ(held.count(codec::to_hex(dave_.account())), 0u) << "a copy earns nothing";
+  EXPECT_EQ(held.count(codec::to_hex(carol_.account())), 0u) << "carol did not consent";
+
+  // Carol calls it once through the node: real weights, real generation, paid first.
+  node::NodeClient c(url_);
+  const json input = {{"prompt", "what is"}, {"tokens", 6}};
+  ledger::UseModel u;
+  u.model_id = model;
+  u.request_hash = node::request_hash(model, "generate", input);
+  const auto tx = ledger::make_tx("test-chain", carol_.sign, *c.next_nonce(carol_.account()), u);
+  const uint64_t before = get("/v1/accounts/" + codec::to_hex(carol_.account()))["credits"];
+  auto out = c.post_json("/v1/models/" + std::to_string(model) + "/use",
+                         {{"op", "generate"},
+                          {"input", input},
+                          {"tx", codec::to_base64(crypto::as_bytes(ledger::encode(tx)))}});
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ((*out)["output"]["text"].get<std::string>().rfind("what is", 0), 0u);
+  EXPECT_EQ(get("/v1/accounts/" + codec::to_hex(carol_.account()))["credits"], before - 5);
+  for (const json& h : get("/v1/models/" + std::to_string(model) + "/shares")["holders"]) {
+    const uint64_t units = h["shares"].get<uint64_t>();
+    EXPECT_EQ(h["accrued_units"], std::to_string(5 * units)) << "5 credits x share units";
+  }
 }
 
 TEST_F(RunnerTest, WalletThatIsNotThePoolsValidatorCannotRun) {

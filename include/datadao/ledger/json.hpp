@@ -16,5 +16,8 @@ nlohmann::json to_json(const Transaction& tx);
 nlohmann::json to_json(const Account& account);
 nlohmann::json to_json(const FileRecord& file);
 nlohmann::json to_json(const Grant& grant);
+// A proposal's terms: {"dp_required", "epsilon_milli", "delta_e12", "min_contributors",
+// "price_per_call", "training_fee", "consent_blocks", "attribution" (by name)}.
+nlohmann::json to_json(const ModelTerms& terms);
 
 }  // namespace datadao::ledger

@@ -25,7 +25,6 @@ nlohmann::json proposal_json(const ledger::Proposal& p);
 nlohmann::json vote_json(const std::optional<ledger::VoteRecord>& v);
 // Models (ledger/models.hpp): integers as the ledger holds them (epsilon_milli, delta_e12,
 // value_micro), the status by name.
-nlohmann::json model_terms_json(const ledger::ModelTerms& t);
 nlohmann::json model_json(const ledger::Model& m);
 // {"enabled": false} for an account that never set a policy.
 nlohmann::json consent_policy_json(const std::optional<ledger::ConsentPolicy>& p);

@@ -67,6 +67,10 @@ struct PublishedModel {
   double canary_exposure_mean = 0;  // text models (0 otherwise)
   double canary_exposure_max = 0;
   double canary_space_bits = 0;
+  // Ownership (not for personal models): share units per contributor and their accounts (hex),
+  // in the runner's contributor order; sums to ledger::kShareSupply.
+  std::vector<uint64_t> shares;
+  std::vector<std::string> share_accounts;
 };
 
 struct RoundReport {
