@@ -77,6 +77,8 @@ void register_runner_commands(CLI::App& app, Context& ctx);     // runner run
 void register_attribute_commands(CLI::App& app, Context& ctx);  // attribute knn-shapley
 // model generate|predict|audit; call after register_model_commands (adds to its "model").
 void register_model_use_commands(CLI::App& app, Context& ctx);
+// model use|shares|rewards|transfer-shares, rewards claim; after register_model_commands.
+void register_rewards_commands(CLI::App& app, Context& ctx);
 
 // Identity of another user for grants: a public identity JSON file (wallet export-public), or
 // the name of a wallet in this $DATADAO_HOME (its public half is read without a passphrase).
@@ -88,6 +90,26 @@ struct Recipient {
 Recipient resolve_recipient(const std::string& spec);
 
 std::string short_hex(const crypto::Hash32& h);
+
+// An account named as a wallet, a public identity file or 64 hex digits ("" = --wallet).
+ledger::AccountId resolve_account(const Context& ctx, const std::string& who);
+
+// ---- Ownership and rewards (cmd_rewards.cpp) ----------------------------------------------
+// Reward units (ledger/models.hpp: 10^9 per credit) as credits with nine decimals: "12.000000345".
+std::string format_reward_units(const std::string& decimal_units);
+// Share units of a model (10^9 = the whole model) as a percentage with 4 decimals: "12.3457%".
+std::string format_share(uint64_t units);
+// `account show` in human form: credits, pool tokens, model shares, claimable rewards.
+void print_account(const nlohmann::json& account);
+// One paid call of a published model (node/serving.hpp): the UseModel transaction paying for
+// exactly this request, and posting it with the request to /v1/models/<id>/use (the node
+// answers once the payment is in a block). A caller may submit the tx first (POST /v1/tx, to
+// pipeline many calls in nonce order) and post the call afterwards: it is not charged twice.
+ledger::Transaction make_use_tx(const std::string& chain_id, const crypto::SigningKeyPair& key,
+                                uint64_t nonce, uint64_t model_id, const std::string& op,
+                                const nlohmann::json& input);
+Result<nlohmann::json> call_model(node::NodeClient& client, const ledger::Transaction& use_tx,
+                                  const std::string& op, const nlohmann::json& input);
 
 }  // namespace datadao::cli
 

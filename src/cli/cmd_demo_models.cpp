@@ -9,25 +9,39 @@
 //      canary exposure with and without DP;
 //   3. a sleep-score model on the Oura pool, and a cross-pool model on Spotify + Oura joined by
 //      wallet for the contributors who consented in both pools;
-//   4. one contributor trains a personal model on their own posts.
+//   4. one contributor trains a personal model on their own posts;
+//   5. ownership: the runner measures each contributor's value (exact KNN-Shapley for the text
+//      models, TracIn for the tabular ones) and the model's 10^9 share units go to the consenting
+//      contributors in proportion; a planted copycat (an export of another user's posts) and a
+//      planted noise contributor (posts filed under the wrong subreddits) get nothing / next to
+//      nothing;
+//   6. a consumer calls the DP Reddit model 1,000 times through the node, each call a signed
+//      UseModel paying its price; three contributors' `account show` rewards equal
+//      price x uses x their share units exactly; they claim them.
 // The runners train each model on exactly the consented records and publish it; the developer
 // opens the weights and generates text. The demo exits non-zero if a check fails:
 //   - a training set on the ledger differs from the consents (a non-consenting or one-pool
 //     contributor's data was used, or a consenting one's was not);
 //   - ε spent exceeds the terms; the text and tabular models do not beat their baselines;
-//   - no canary exposure was published; someone other than the developer can open the weights.
+//   - no canary exposure was published; someone other than the developer can open the weights;
+//   - shares go to anyone but the training set's contributors, the planted contributions get a
+//     real share, or a reward differs from price x uses x shares by a single reward unit.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <iomanip>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
 #include "cli.hpp"
 #include "datadao/codec/codec.hpp"
 #include "datadao/ingest/fixtures.hpp"
+#include "datadao/ledger/models.hpp"
 #include "datadao/ml/text_model.hpp"
 #include "datadao/runner/runner.hpp"
 #include "datadao/validator/validator.hpp"
@@ -87,6 +101,8 @@ class ModelsDemo {
   std::set<uint64_t> training_set(uint64_t id);
   runner::PublishedModel train(runner::Runner& r, uint64_t id);
   void check(bool ok, const std::string& what);
+  void ownership_and_rewards(uint64_t model_id, const std::set<uint64_t>& training_set);
+  json holders(uint64_t model_id);
   void check_training_set(uint64_t id, const std::set<uint64_t>& expected,
                           const std::string& label);
   double metric(const json& m, const std::string& name);
@@ -97,6 +113,11 @@ class ModelsDemo {
   wallet::Wallet reddit_op_ = demo_wallet("reddit-runner");
   wallet::Wallet health_op_ = demo_wallet("health-runner");
   wallet::Wallet dev_ = demo_wallet("acme-ai");
+  wallet::Wallet consumer_ = demo_wallet("consumer");
+  wallet::Wallet copycat_ = demo_wallet("copycat");  // planted: another user's posts
+  wallet::Wallet noisy_ = demo_wallet("noisy");      // planted: posts under the wrong labels
+  uint64_t copycat_contribution_ = 0;
+  uint64_t noisy_contribution_ = 0;
   std::map<std::string, uint64_t> pool_;  // by source
   std::map<uint64_t, runner::PublishedModel> published_;
   int failures_ = 0;
@@ -118,6 +139,9 @@ void ModelsDemo::setup() {
   credits.emplace_back(reddit_op_.account(), 10);
   credits.emplace_back(health_op_.account(), 10);
   credits.emplace_back(dev_.account(), 100'000);
+  credits.emplace_back(consumer_.account(), 10'000);
+  credits.emplace_back(copycat_.account(), 10);
+  credits.emplace_back(noisy_.account(), 10);
   net_.start(o_.dir, std::move(credits));
   for (const char* src : {"reddit", "spotify", "oura"}) {
     const wallet::Wallet& op = std::string(src) == "reddit" ? reddit_op_ : health_op_;
@@ -156,6 +180,35 @@ void ModelsDemo::contribute_and_validate() {
                           fx.account_identity.empty() ? handle : fx.account_identity, fx.zip);
     }
   }
+  // Two planted Reddit contributors. The copycat's export is user01's posts, comments and
+  // messages verbatim; the noisy one's texts pass every quality rule but sit under the wrong
+  // subreddits (label noise).
+  {
+    // user01's own export generator run again under another name: the same posts, comments
+    // and messages, byte for byte.
+    ingest::FixtureOptions fo;
+    fo.seed = 7000 + 31 * 1 + std::string("reddit").size();
+    fo.username = "dd_copycat";
+    fo.records = o_.records;
+    fo.realistic_text = true;
+    ingest::Fixture fx = unwrap(ingest::make_reddit_export(fo));
+    copycat_contribution_ = net_.contribute(copycat_, pool_["reddit"], reddit_op_.box.public_key,
+                                            "reddit", fx.account_identity, fx.zip);
+    // Label noise: realistic posts and comments written for other subreddits (another person's
+    // export, never contributed), planted under this export's own randomly drawn subreddits.
+    ingest::FixtureOptions src;
+    src.seed = 93;
+    src.username = "dd_unrelated";
+    src.records = o_.records;
+    src.realistic_text = true;
+    const ingest::Fixture other = unwrap(ingest::make_reddit_export(src));
+    fo.seed = 92;
+    fo.username = "dd_noisy";
+    fo.copied_texts = other.texts;
+    fx = unwrap(ingest::make_reddit_export(fo));
+    noisy_contribution_ = net_.contribute(noisy_, pool_["reddit"], reddit_op_.box.public_key,
+                                          "reddit", fx.account_identity, fx.zip);
+  }
   for (const char* src : {"reddit", "spotify", "oura"}) {
     const wallet::Wallet& op = std::string(src) == "reddit" ? reddit_op_ : health_op_;
     auto v = unwrap(
@@ -192,6 +245,10 @@ uint64_t ModelsDemo::propose(const wallet::Wallet& dev, std::vector<std::string>
   p.terms.price_per_call = 2;
   p.terms.training_fee = personal ? 0 : 500;
   p.terms.consent_blocks = 40;
+  // How contributors' value is measured (src/attribution): text models by exact KNN-Shapley
+  // over the model's embeddings, tabular ones by TracIn over training checkpoints.
+  p.terms.attribution =
+      kind == "text" ? ledger::AttributionMethod::kKnnShapley : ledger::AttributionMethod::kTracIn;
   p.developer_box_key = dev.box.public_key;
   net_.submit(dev, p);
   uint64_t id = 0;
@@ -356,7 +413,30 @@ void ModelsDemo::run() {
     }
     if (a == Answer::kConsent) expect_text_plain.insert(u.contribution.at("reddit"));
   }
+  // The noisy contributor consents (its records passed the validator); the copycat tries, but
+  // its contribution earned no points (every record a duplicate), so the ledger refuses.
+  {
+    ledger::Consent c;
+    c.model_id = text_dp;
+    c.contribution_ids = {noisy_contribution_};
+    net_.queue(noisy_, c);
+    expect_text_dp.insert(noisy_contribution_);
+  }
   net_.flush();
+  {
+    ledger::Consent c;
+    c.model_id = text_dp;
+    c.contribution_ids = {copycat_contribution_};
+    const uint64_t nonce = unwrap(net_.client().next_nonce(copycat_.account()));
+    const json out =
+        unwrap(net_.client().submit(ledger::make_tx(kDemoChainId, copycat_.sign, nonce, c)));
+    const bool refused = out.value("status", "") == "rejected";
+    std::cout << "  copycat's consent: "
+              << (refused && out.contains("error") ? "refused: " + out["error"].value("message", "")
+                                                   : out.value("status", "?"))
+              << "\n";
+    check(refused, "the copycat (all records duplicates, no points) cannot consent");
+  }
 
   runner::RunnerOptions ro;
   ro.work_dir = (net_.dir() / "runner").string();
@@ -439,6 +519,8 @@ void ModelsDemo::run() {
     std::cout << "  > " << unwrap(tm.generate(prompt, 30, 0.8, 42)) << "\n";
   }
 
+  ownership_and_rewards(text_dp, expect_text_dp);
+
   std::cout << "\n== checks\n";
   check_training_set(text_dp, expect_text_dp, "DP text model");
   check_training_set(text_plain, expect_text_plain, "text model without DP (no policy consents)");
@@ -469,6 +551,237 @@ void ModelsDemo::run() {
                    std::to_string(failures_) + " demo check(s) failed (see above)");
   }
   std::cout << "\ndemo passed: every check held\n";
+}
+
+json ModelsDemo::holders(uint64_t model_id) {
+  json all = json::array();
+  std::string after;
+  for (;;) {
+    const json page =
+        unwrap(net_.client().get("/v1/models/" + std::to_string(model_id) + "/shares?limit=1000" +
+                                 (after.empty() ? "" : "&after=" + after)));
+    for (const json& h : page.value("holders", json::array())) all.push_back(h);
+    if (!page.contains("next_after") || page["next_after"].is_null()) return all;
+    after = page["next_after"].get<std::string>();
+  }
+}
+
+std::string u128_str(unsigned __int128 v) {
+  std::string s;
+  do {
+    s.insert(s.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
+    v /= 10;
+  } while (v != 0);
+  return s;
+}
+
+unsigned __int128 u128_of(const std::string& s) {
+  unsigned __int128 v = 0;
+  for (char c : s) v = v * 10 + static_cast<unsigned>(c - '0');
+  return v;
+}
+
+void ModelsDemo::ownership_and_rewards(uint64_t model_id, const std::set<uint64_t>& training) {
+  const std::string label = "model " + std::to_string(model_id);
+  std::cout << "\n== ownership of " << label
+            << " (exact KNN-Shapley per contributor over the model's embeddings)\n";
+  // Who contributed the training set (accounts), and who was planted.
+  std::set<std::string> contributors;
+  for (uint64_t c : training) {
+    const json cj = unwrap(net_.client().get("/v1/contributions/" + std::to_string(c)));
+    contributors.insert(cj.value("contributor", ""));
+  }
+  const json hs = holders(model_id);
+  std::map<std::string, uint64_t> share;
+  uint64_t total = 0;
+  for (const json& h : hs) {
+    share[h.value("account", "")] = h.value("shares", uint64_t{0});
+    total += h.value("shares", uint64_t{0});
+  }
+  std::vector<std::pair<uint64_t, std::string>> ranked;
+  for (const auto& [a, s] : share) ranked.emplace_back(s, a);
+  std::sort(ranked.rbegin(), ranked.rend());
+  auto name_of = [&](const std::string& hex) -> std::string {
+    for (const auto& u : users_)
+      if (codec::to_hex(u.w.account()) == hex) return u.w.name;
+    if (hex == codec::to_hex(noisy_.account())) return "noisy (planted)";
+    if (hex == codec::to_hex(copycat_.account())) return "copycat (planted)";
+    return hex.substr(0, 8) + "..";
+  };
+  std::cout << "  " << hs.size() << " holders, " << total << " share units ("
+            << ledger::kShareSupply << " minted)\n";
+  for (size_t i = 0; i < ranked.size(); ++i) {
+    if (i < 5 || i + 3 >= ranked.size()) {
+      std::cout << "    " << std::left << std::setw(18) << name_of(ranked[i].second) << std::right
+                << std::setw(11) << ranked[i].first << " units  " << format_share(ranked[i].first)
+                << "\n";
+    } else if (i == 5) {
+      std::cout << "    ...\n";
+    }
+  }
+  const std::string noisy_hex = codec::to_hex(noisy_.account());
+  const std::string copy_hex = codec::to_hex(copycat_.account());
+  const uint64_t noisy_units = share.count(noisy_hex) ? share[noisy_hex] : 0;
+  const double fair =
+      static_cast<double>(ledger::kShareSupply) / std::max<size_t>(1, contributors.size());
+  std::cout << "  planted noise: " << noisy_units << " units (" << format_share(noisy_units)
+            << "; an equal split would give " << format_share(static_cast<uint64_t>(fair))
+            << ")\n  planted copycat: " << (share.count(copy_hex) ? share[copy_hex] : 0)
+            << " units (its records were all exact copies of user01's)\n";
+  std::set<std::string> holder_set;
+  for (const auto& [a, s] : share) holder_set.insert(a);
+  check(total == ledger::kShareSupply, label + ": share units sum to exactly the supply");
+  // Every holder contributed to the training set; a contributor whose data added nothing (value
+  // <= 0, e.g. the planted noise in some runs) holds nothing.
+  const bool only_contributors =
+      std::includes(contributors.begin(), contributors.end(), holder_set.begin(), holder_set.end());
+  check(only_contributors && !holder_set.count(copy_hex),
+        label + ": shares went to the training set's (consenting) contributors only (" +
+            std::to_string(holder_set.size()) + " holders of " +
+            std::to_string(contributors.size()) + " contributors)");
+  check(static_cast<double>(noisy_units) < 0.25 * fair,
+        label + ": the planted noise contributor's share is near zero (" +
+            format_share(noisy_units) + " < a quarter of an equal split)");
+
+  // ---- a consumer calls the model 1,000 times ------------------------------------------------
+  const uint64_t calls = 1000;
+  const json before =
+      unwrap(net_.client().get("/v1/models/" + std::to_string(model_id) + "/rewards"));
+  const uint64_t price = before.value("price_per_call", uint64_t{0});
+  const uint64_t consumer_before =
+      unwrap(net_.client().get("/v1/accounts/" + codec::to_hex(consumer_.account())))
+          .value("credits", uint64_t{0});
+  std::cout << "\n== a consumer calls " << label << " " << calls
+            << " times through the node (generate; each call a signed UseModel paying " << price
+            << " credits)\n";
+  const auto t0 = std::chrono::steady_clock::now();
+  uint64_t nonce = unwrap(net_.client().next_nonce(consumer_.account()));
+  const char* prompts[] = {"What is the best", "Ran my first", "Why does", "This is"};
+  std::vector<std::string> samples;
+  std::atomic<uint64_t> served{0};
+  std::atomic<int> call_failures{0};
+  std::mutex mu;
+  constexpr size_t kBatch = 50;
+  for (uint64_t start = 0; start < calls; start += kBatch) {
+    const size_t n = std::min<uint64_t>(kBatch, calls - start);
+    std::vector<ledger::Transaction> txs;
+    std::vector<json> inputs;
+    for (size_t i = 0; i < n; ++i) {
+      json input = {{"prompt", prompts[(start + i) % 4]}, {"temperature", 0.8}, {"tokens", 12}};
+      txs.push_back(
+          make_use_tx(kDemoChainId, consumer_.sign, nonce++, model_id, "generate", input));
+      inputs.push_back(std::move(input));
+      // Payments go out in nonce order; the calls below then run in parallel.
+      unwrap(net_.client().submit(txs.back(), /*wait=*/false));
+    }
+    std::vector<std::thread> workers;
+    std::atomic<size_t> next{0};
+    for (int t = 0; t < 8; ++t) {
+      workers.emplace_back([&] {
+        node::NodeClient client(net_.url());
+        for (size_t i = next++; i < n; i = next++) {
+          auto out = call_model(client, txs[i], "generate", inputs[i]);
+          if (!out.ok()) {
+            ++call_failures;
+            std::lock_guard lock(mu);
+            std::cout << "  call failed: " << out.error().message << "\n";
+            continue;
+          }
+          ++served;
+          std::lock_guard lock(mu);
+          if (samples.size() < 3) samples.push_back((*out)["output"].value("text", ""));
+        }
+      });
+    }
+    for (auto& w : workers) w.join();
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("  %llu calls served in %.1f s (%.0f calls/s), e.g.:\n",
+              static_cast<unsigned long long>(served.load()), secs, served.load() / secs);
+  for (const auto& s : samples) std::cout << "    > " << s << "\n";
+  const json after =
+      unwrap(net_.client().get("/v1/models/" + std::to_string(model_id) + "/rewards"));
+  const uint64_t consumer_after =
+      unwrap(net_.client().get("/v1/accounts/" + codec::to_hex(consumer_.account())))
+          .value("credits", uint64_t{0});
+  const uint64_t uses = after.value("uses", uint64_t{0}) - before.value("uses", uint64_t{0});
+  check(call_failures == 0 && served == calls && uses == calls,
+        label + ": " + std::to_string(calls) + " calls served, " + std::to_string(uses) +
+            " paid uses on the ledger");
+  check(consumer_before - consumer_after == price * calls,
+        "the consumer paid exactly price x calls = " + std::to_string(price * calls) + " credits");
+
+  // Conservation over every holder: paid x 10^9 = Σ accrued + claimed x 10^9 + remainder.
+  unsigned __int128 accrued_sum = 0;
+  const json hs_after = holders(model_id);
+  for (const json& h : hs_after) accrued_sum += u128_of(h.value("accrued_units", "0"));
+  const unsigned __int128 unit = ledger::kRewardUnitsPerCredit;
+  const unsigned __int128 paid = after.value("rewards_paid", uint64_t{0});
+  const unsigned __int128 claimed = after.value("rewards_claimed", uint64_t{0});
+  const unsigned __int128 remainder = u128_of(after.value("reward_remainder", "0"));
+  check(paid * unit == accrued_sum + claimed * unit + remainder,
+        "every reward unit paid is accrued to a holder or in the remainder account (" +
+            u128_str(accrued_sum) + " accrued + " + u128_str(remainder) +
+            " remainder = " + u128_str(paid) + " credits x 10^9)");
+
+  // Three contributors look at their accounts: rewards = price x uses x share units, exactly.
+  std::cout << "\n== three contributors: datadao account show, then datadao rewards claim\n";
+  std::vector<std::string> three;
+  if (!ranked.empty()) three.push_back(ranked.front().second);
+  if (ranked.size() > 2) three.push_back(ranked[ranked.size() / 2].second);
+  if (share.count(noisy_hex)) {
+    three.push_back(noisy_hex);
+  } else if (ranked.size() > 1) {
+    three.push_back(ranked.back().second);
+  }
+  for (const std::string& hex : three) {
+    const wallet::Wallet* w = nullptr;
+    for (const auto& u : users_)
+      if (codec::to_hex(u.w.account()) == hex) w = &u.w;
+    if (hex == noisy_hex) w = &noisy_;
+    if (!w) continue;
+    json acct = unwrap(net_.client().get("/v1/accounts/" + hex));
+    const json hold = unwrap(net_.client().get("/v1/accounts/" + hex + "/holdings"));
+    acct["pool_tokens"] = hold.value("pool_tokens", json::array());
+    acct["models"] = hold.value("models", json::array());
+    std::cout << "  $ datadao account show " << w->name << "\n";
+    print_account(acct);
+    json mine;
+    for (const json& m : acct["models"])
+      if (m.value("model_id", uint64_t{0}) == model_id) mine = m;
+    const uint64_t units = mine.value("shares", uint64_t{0});
+    const unsigned __int128 accrued = u128_of(mine.value("accrued_units", "0"));
+    const unsigned __int128 expected =
+        static_cast<unsigned __int128>(price) * uses * units;  // reward units
+    check(accrued == expected, w->name + ": rewards " + format_reward_units(u128_str(accrued)) +
+                                   " credits = " + std::to_string(price) + " x " +
+                                   std::to_string(uses) + " x " + std::to_string(units) +
+                                   " / 10^9, exactly");
+    const uint64_t credits_before = acct.value("credits", uint64_t{0});
+    const uint64_t claimable = mine.value("claimable_credits", uint64_t{0});
+    if (claimable == 0) {
+      std::cout << "  (" << w->name << " has less than one whole credit accrued: nothing to claim "
+                << "yet; it stays accrued)\n";
+      continue;
+    }
+    ledger::Claim c;
+    c.model_id = model_id;
+    net_.submit(*w, c);
+    const uint64_t credits_after =
+        unwrap(net_.client().get("/v1/accounts/" + hex)).value("credits", uint64_t{0});
+    const json hold2 = unwrap(net_.client().get("/v1/accounts/" + hex + "/holdings"));
+    unsigned __int128 left = 0;
+    for (const json& m : hold2.value("models", json::array()))
+      if (m.value("model_id", uint64_t{0}) == model_id)
+        left = u128_of(m.value("accrued_units", "0"));
+    std::cout << "  $ datadao rewards claim   (" << w->name << ")\n  claimed " << claimable
+              << " credits from " << label << "; " << format_reward_units(u128_str(left))
+              << " stays accrued\n";
+    check(credits_after - credits_before == claimable && claimable == expected / unit &&
+              left == expected % unit,
+          w->name + " claimed " + std::to_string(claimable) +
+              " whole credits; the sub-credit rest stays theirs");
+  }
 }
 
 }  // namespace

@@ -11,10 +11,6 @@ namespace datadao::cli {
 
 using nlohmann::json;
 
-namespace {
-
-constexpr size_t kMaxProofFileBytes = 1 << 20;
-
 ledger::AccountId resolve_account(const Context& ctx, const std::string& who) {
   if (who.empty()) return unwrap(wallet::read_wallet_info(ctx.wallet_or_default())).account;
   if (who.size() == 64 && who.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos) {
@@ -22,6 +18,10 @@ ledger::AccountId resolve_account(const Context& ctx, const std::string& who) {
   }
   return resolve_recipient(who).account;
 }
+
+namespace {
+
+constexpr size_t kMaxProofFileBytes = 1 << 20;
 
 }  // namespace
 
@@ -37,11 +37,11 @@ void register_ledger_commands(CLI::App& app, Context& ctx) {
   show->callback([&ctx] {
     const auto id = resolve_account(ctx, who);
     json j = unwrap(ctx.client().get("/v1/accounts/" + codec::to_hex(id)));
-    emit(ctx, j, [&] {
-      std::cout << "account  " << j.value("account", "") << "\n"
-                << "credits  " << j.value("credits", 0) << "\n"
-                << "nonce    " << j.value("nonce", 0) << "\n";
-    });
+    // What the account owns: pool tokens, model shares and rewards it can claim.
+    json h = unwrap(ctx.client().get("/v1/accounts/" + codec::to_hex(id) + "/holdings"));
+    j["pool_tokens"] = h.value("pool_tokens", json::array());
+    j["models"] = h.value("models", json::array());
+    emit(ctx, j, [&] { print_account(j); });
   });
 
   static uint64_t amount = 0;

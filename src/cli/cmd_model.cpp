@@ -159,6 +159,7 @@ void register_propose(CLI::App& model, Context& ctx) {
   static bool personal = false, dp = true;
   static std::string kind, purpose, description, spec, epsilon, delta = "1e-5";
   static uint64_t min_contributors = 1, price = 0, fee = 0, consent_blocks = 20;
+  static std::string attribution;
   auto* cmd = model.add_subcommand(
       "propose", "Propose a model to one or more pools (or a personal model on your own data)");
   cmd->add_option("--pool", pools, "Pool id or name (repeat for a cross-pool model, up to 4)")
@@ -189,6 +190,9 @@ void register_propose(CLI::App& model, Context& ctx) {
                   "Blocks the consent window stays open after approval")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{1}, ledger::kMaxConsentBlocks));
+  cmd->add_option("--attribution", attribution,
+                  "How contributors' value (their shares) is measured: knn_shapley (text "
+                  "models, the default for them) or tracin (tabular models, their default)");
   cmd->footer(
       "Example:\n  datadao --wallet dev model propose --pool reddit-dao --kind text --purpose "
       "research --description 'Reddit-style post generator' --field text --spec "
@@ -243,6 +247,19 @@ void register_propose(CLI::App& model, Context& ctx) {
     p.terms.price_per_call = price;
     p.terms.training_fee = fee;
     p.terms.consent_blocks = consent_blocks;
+    // The runner implements KNN-Shapley for text models and TracIn for tabular ones.
+    const std::string method =
+        attribution.empty() ? (kind == "text" ? "knn_shapley" : "tracin") : attribution;
+    if (method != "knn_shapley" && method != "tracin") {
+      throw CLI::ValidationError("--attribution", "'" + method + "' is not knn_shapley or tracin");
+    }
+    if ((kind == "text") != (method == "knn_shapley")) {
+      throw CLI::ValidationError("--attribution", method + " is not implemented for " + kind +
+                                                      " models (text: knn_shapley; tabular: "
+                                                      "tracin)");
+    }
+    p.terms.attribution = method == "tracin" ? ledger::AttributionMethod::kTracIn
+                                             : ledger::AttributionMethod::kKnnShapley;
     p.personal = personal;
     p.kind = kind;
     p.purpose = purpose;
@@ -329,6 +346,8 @@ void print_show(const json& j) {
             << "training fee      " << t.value("training_fee", uint64_t{0}) << " credits\n"
             << "min contributors  " << t.value("min_contributors", uint64_t{0})
             << " (in every pool)\n"
+            << "attribution       " << t.value("attribution", "knn_shapley")
+            << " (how each contributor's share is measured)\n"
             << "consent window    " << t.value("consent_blocks", uint64_t{0}) << " blocks";
   if (m.value("consent_deadline", uint64_t{0}) > 0) {
     std::cout << ", until block " << m.value("consent_deadline", uint64_t{0});
@@ -367,7 +386,17 @@ void print_show(const json& j) {
               << "\n"
               << "  steps           " << m.value("steps", uint64_t{0}) << "\n"
               << "  training set    " << m.value("training_set_size", uint64_t{0})
-              << " contributions\n";
+              << " contributions\n"
+              << "  owners          " << m.value("share_holders", uint64_t{0})
+              << " holders of its share units (datadao model shares " << m.value("id", uint64_t{0})
+              << ")\n"
+              << "  served          "
+              << (m.value("served", false) ? "by the node, paid per call (datadao model use)"
+                                           : "no")
+              << "\n"
+              << "  paid uses       " << m.value("uses", uint64_t{0}) << " ("
+              << m.value("rewards_paid", uint64_t{0}) << " credits to its owners, "
+              << m.value("rewards_claimed", uint64_t{0}) << " claimed)\n";
     for (const auto& x : m["metrics"]) {
       std::cout << "  " << x.value("name", "")
                 << std::string(16 - std::min<size_t>(15, x.value("name", "").size()), ' ')

@@ -9,6 +9,7 @@
 #include "datadao/codec/codec.hpp"
 #include "datadao/node/api_server.hpp"
 #include "datadao/node/node.hpp"
+#include "datadao/runner/serving.hpp"
 #include "datadao/wallet/home.hpp"
 
 namespace datadao::cli {
@@ -118,6 +119,8 @@ void register_node_commands(CLI::App& app, Context& ctx) {
   start->callback([&ctx] {
     const auto paths = node::NodePaths::under(wallet::datadao_home());
     auto nd = unwrap(node::Node::open(paths));
+    // Metered inference for models whose weights key was sealed to this node (serving.hpp).
+    nd->set_inference_engine(runner::make_inference_engine(nd->serving_key(), nd->blobs()));
     node::ApiServer api(*nd);
     const int p = start_port >= 0 ? start_port : nd->config().port;
     const std::string h = host.empty() ? nd->config().listen_host : host;

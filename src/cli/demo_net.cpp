@@ -5,6 +5,7 @@
 #include <random>
 
 #include "datadao/codec/codec.hpp"
+#include "datadao/runner/serving.hpp"
 #include "datadao/vault/vault.hpp"
 
 namespace datadao::cli {
@@ -43,6 +44,7 @@ void DemoNet::start(const std::string& dir_option,
   g.allocations = std::move(credits);
   datadao::cli::check(node::init_node(paths, cfg, g));
   node_ = unwrap(node::Node::open(paths));
+  node_->set_inference_engine(runner::make_inference_engine(node_->serving_key(), node_->blobs()));
   node_->start();
   api_ = std::make_unique<node::ApiServer>(*node_);
   datadao::cli::check(api_->start("127.0.0.1", 0));

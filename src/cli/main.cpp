@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   register_dp_commands(app, ctx);
   register_model_commands(app, ctx);
   register_model_use_commands(app, ctx);
+  register_rewards_commands(app, ctx);
   register_runner_commands(app, ctx);
   register_attribute_commands(app, ctx);
 
