@@ -105,11 +105,18 @@ void print_account(const nlohmann::json& account);
 // exactly this request, and posting it with the request to /v1/models/<id>/use (the node
 // answers once the payment is in a block). A caller may submit the tx first (POST /v1/tx, to
 // pipeline many calls in nonce order) and post the call afterwards: it is not charged twice.
-ledger::Transaction make_use_tx(const std::string& chain_id, const crypto::SigningKeyPair& key,
-                                uint64_t nonce, uint64_t model_id, const std::string& op,
-                                const nlohmann::json& input);
-Result<nlohmann::json> call_model(node::NodeClient& client, const ledger::Transaction& use_tx,
-                                  const std::string& op, const nlohmann::json& input);
+struct UseCall {
+  ledger::Transaction tx;  // the signed UseModel
+  std::string op;
+  nlohmann::json input;
+  std::string salt;  // fresh random hex, secret to the caller (node/serving.hpp)
+};
+UseCall make_use_call(const std::string& chain_id, const crypto::SigningKeyPair& key,
+                      uint64_t nonce, uint64_t model_id, const std::string& op,
+                      const nlohmann::json& input);
+// Posts the call; retries (same payment, never charged twice) while the node answers that the
+// payment is still pending. An error after payment names the paid tx.
+Result<nlohmann::json> call_model(node::NodeClient& client, const UseCall& call);
 
 }  // namespace datadao::cli
 

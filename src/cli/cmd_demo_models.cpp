@@ -664,15 +664,13 @@ void ModelsDemo::ownership_and_rewards(uint64_t model_id, const std::set<uint64_
   constexpr size_t kBatch = 50;
   for (uint64_t start = 0; start < calls; start += kBatch) {
     const size_t n = std::min<uint64_t>(kBatch, calls - start);
-    std::vector<ledger::Transaction> txs;
-    std::vector<json> inputs;
+    std::vector<UseCall> txs;
     for (size_t i = 0; i < n; ++i) {
       json input = {{"prompt", prompts[(start + i) % 4]}, {"temperature", 0.8}, {"tokens", 12}};
       txs.push_back(
-          make_use_tx(kDemoChainId, consumer_.sign, nonce++, model_id, "generate", input));
-      inputs.push_back(std::move(input));
+          make_use_call(kDemoChainId, consumer_.sign, nonce++, model_id, "generate", input));
       // Payments go out in nonce order; the calls below then run in parallel.
-      unwrap(net_.client().submit(txs.back(), /*wait=*/false));
+      unwrap(net_.client().submit(txs.back().tx, /*wait=*/false));
     }
     std::vector<std::thread> workers;
     std::atomic<size_t> next{0};
@@ -680,7 +678,7 @@ void ModelsDemo::ownership_and_rewards(uint64_t model_id, const std::set<uint64_
       workers.emplace_back([&] {
         node::NodeClient client(net_.url());
         for (size_t i = next++; i < n; i = next++) {
-          auto out = call_model(client, txs[i], "generate", inputs[i]);
+          auto out = call_model(client, txs[i]);
           if (!out.ok()) {
             ++call_failures;
             std::lock_guard lock(mu);
@@ -734,6 +732,8 @@ void ModelsDemo::ownership_and_rewards(uint64_t model_id, const std::set<uint64_
   } else if (ranked.size() > 1) {
     three.push_back(ranked.back().second);
   }
+  std::sort(three.begin(), three.end());
+  three.erase(std::unique(three.begin(), three.end()), three.end());
   for (const std::string& hex : three) {
     const wallet::Wallet* w = nullptr;
     for (const auto& u : users_)

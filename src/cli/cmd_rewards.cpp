@@ -52,23 +52,41 @@ void print_account(const json& j) {
   }
 }
 
-ledger::Transaction make_use_tx(const std::string& chain_id, const crypto::SigningKeyPair& key,
-                                uint64_t nonce, uint64_t model_id, const std::string& op,
-                                const json& input) {
+UseCall make_use_call(const std::string& chain_id, const crypto::SigningKeyPair& key,
+                      uint64_t nonce, uint64_t model_id, const std::string& op, const json& input) {
+  UseCall c;
+  c.op = op;
+  c.input = input;
+  std::array<uint8_t, 16> salt{};
+  crypto::random_bytes(salt);
+  c.salt = codec::to_hex(salt);
   ledger::UseModel u;
   u.model_id = model_id;
-  u.request_hash = node::request_hash(model_id, op, input);
-  return ledger::make_tx(chain_id, key, nonce, u);
+  u.request_hash = node::request_hash(model_id, op, input, c.salt);
+  c.tx = ledger::make_tx(chain_id, key, nonce, u);
+  return c;
 }
 
-Result<json> call_model(node::NodeClient& client, const ledger::Transaction& use_tx,
-                        const std::string& op, const json& input) {
-  auto u = ledger::decode_payload(use_tx.payload, std::type_identity<ledger::UseModel>{});
+Result<json> call_model(node::NodeClient& client, const UseCall& call) {
+  auto u = ledger::decode_payload(call.tx.payload, std::type_identity<ledger::UseModel>{});
   if (!u.ok()) return u.error();
-  return client.post_json("/v1/models/" + std::to_string(u->model_id) + "/use",
-                          {{"op", op},
-                           {"input", input},
-                           {"tx", codec::to_base64(crypto::as_bytes(ledger::encode(use_tx)))}});
+  const json body = {{"op", call.op},
+                     {"input", call.input},
+                     {"salt", call.salt},
+                     {"tx", codec::to_base64(crypto::as_bytes(ledger::encode(call.tx)))}};
+  const std::string path = "/v1/models/" + std::to_string(u->model_id) + "/use";
+  for (int attempt = 0;; ++attempt) {
+    auto out = client.post_json(path, body);
+    // "payment is not in a block yet; retry with the same tx": same payment, not charged again.
+    if (out.ok() || attempt >= 5 ||
+        out.error().message.find("not in a block yet") == std::string::npos) {
+      if (!out.ok()) {
+        return out.error().with_context("call of model " + std::to_string(u->model_id) +
+                                        " paid by tx " + codec::to_hex(ledger::tx_id(call.tx)));
+      }
+      return out;
+    }
+  }
 }
 
 namespace {
@@ -110,8 +128,7 @@ void use(const Context& ctx, const UseOptions& o) {
   json answers = json::array();
   for (uint32_t i = 0; i < o.calls; ++i) {
     const uint64_t nonce = unwrap(client.next_nonce(w.account()));
-    json a = unwrap(
-        call_model(client, make_use_tx(chain_id, w.sign, nonce, o.model, op, input), op, input));
+    json a = unwrap(call_model(client, make_use_call(chain_id, w.sign, nonce, o.model, op, input)));
     answers.push_back(a);
     if (!ctx.json) {
       const json& out = a["output"];
@@ -214,7 +231,7 @@ void register_rewards_commands(CLI::App& app, Context& ctx) {
   u->add_option("model", uo.model, "Model id")->required();
   u->add_option("--prompt", uo.prompt, "Text models: the prompt to continue");
   u->add_option("--tokens", uo.tokens, "Text models: tokens to generate (1..256)");
-  u->add_option("--temperature", uo.temperature, "Text models: sampling temperature (0, 5]");
+  u->add_option("--temperature", uo.temperature, "Text models: sampling temperature [0.05, 5]");
   u->add_option("--features", uo.features, "Tabular models: the feature values")->delimiter(',');
   u->add_option("--calls", uo.calls, "Repeat the call N times (each one paid)");
   u->footer(

@@ -14,9 +14,10 @@ namespace datadao::node {
 
 using nlohmann::json;
 
-crypto::Hash32 request_hash(uint64_t model_id, std::string_view op, const json& input) {
-  codec::Writer w(64 + op.size());
-  w.str(kUseDomainTag).u64(model_id).str(op).str(input.dump());
+crypto::Hash32 request_hash(uint64_t model_id, std::string_view op, const json& input,
+                            std::string_view salt) {
+  codec::Writer w(64 + op.size() + salt.size());
+  w.str(kUseDomainTag).u64(model_id).str(op).str(input.dump()).str(salt);
   return crypto::blake2b256(w.take());
 }
 
@@ -27,13 +28,27 @@ Error bad(const std::string& why) { return make_error(ErrorCode::kInvalidArgumen
 struct UseRequest {
   std::string op;
   json input;
+  std::string salt;
   crypto::Bytes tx_bytes;
   ledger::Transaction tx;
   ledger::UseModel use;
 };
 
 Result<UseRequest> parse_request(const std::string& body, uint64_t model_id) {
-  json j = json::parse(body, nullptr, false);
+  // Depth is limited while parsing (the parser itself does not recurse), so nothing below walks
+  // a deeply nested document.
+  bool too_deep = false;
+  json j = json::parse(
+      body,
+      [&too_deep](int depth, json::parse_event_t, json&) {
+        if (depth > kMaxInputDepth + 1) too_deep = true;
+        return !too_deep;
+      },
+      false);
+  if (too_deep) {
+    return make_error(ErrorCode::kLimitExceeded,
+                      "body nests deeper than " + std::to_string(kMaxInputDepth + 1) + " levels");
+  }
   if (j.is_discarded() || !j.is_object()) return bad("body is not a JSON object");
   for (const char* field : {"op", "tx"}) {
     if (!j.contains(field) || !j[field].is_string()) {
@@ -46,6 +61,12 @@ Result<UseRequest> parse_request(const std::string& body, uint64_t model_id) {
   UseRequest r;
   r.op = j["op"].get<std::string>();
   r.input = j["input"];
+  if (j.contains("salt")) {
+    if (!j["salt"].is_string() || j["salt"].get_ref<const std::string&>().size() > kMaxSaltBytes) {
+      return bad("salt must be a string of at most " + std::to_string(kMaxSaltBytes) + " bytes");
+    }
+    r.salt = j["salt"].get<std::string>();
+  }
   DD_ASSIGN(r.tx_bytes, codec::from_base64(j["tx"].get<std::string>(), "tx"));
   DD_ASSIGN(r.tx, ledger::decode(r.tx_bytes));
   if (r.tx.type != ledger::TxType::kUseModel) {
@@ -57,8 +78,8 @@ Result<UseRequest> parse_request(const std::string& body, uint64_t model_id) {
     return bad("tx pays for model " + std::to_string(r.use.model_id) + ", not model " +
                std::to_string(model_id));
   }
-  if (r.use.request_hash != request_hash(model_id, r.op, r.input)) {
-    return bad("tx request_hash does not match this request (op and input)");
+  if (r.use.request_hash != request_hash(model_id, r.op, r.input, r.salt)) {
+    return bad("tx request_hash does not match this request (op, input and salt)");
   }
   return r;
 }

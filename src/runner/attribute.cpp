@@ -72,8 +72,21 @@ Result<Attribution> attribute_text_knn(const ml::TextModel& model, const ml::Lab
     }
   }
   if (held_count == 0 || held_count == n) {
-    return bad("attribution: need both held-out and training rows (" + std::to_string(held_count) +
-               " of " + std::to_string(n) + " held out)");
+    // Too few texts for a held-out split of real records (the trainer may have held out only
+    // canaries): nothing to value against. Every contributor with data of its own shares
+    // equally rather than the model never publishing.
+    Attribution a;
+    a.values.assign(contributors, 0.0);
+    std::map<uint64_t, uint64_t> first;
+    std::vector<bool> own(contributors, false);
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t who = texts.contributors[i];
+      if (who == 0 || who > contributors) return bad("attribution: contributor index out of range");
+      auto [it, fresh] = first.emplace(text_fingerprint(texts.texts[i]), who);
+      if (fresh || it->second == who) own[who - 1] = true;
+    }
+    finish(a, own);
+    return a;
   }
   std::map<std::string, int64_t> label_ids;
   for (const auto& l : texts.labels) label_ids.emplace(l, 0);
@@ -208,6 +221,9 @@ Result<Attribution> attribute_tabular_tracin(const ml::TabularDataset& data,
   }
   for (size_t c = 0; c < contributors; ++c) {
     if (any_row[c] && !own[c]) ++a.duplicate_contributors;
+  }
+  if (std::none_of(own.begin(), own.end(), [](bool b) { return b; })) {
+    return bad("attribution: every training row is a copy");
   }
   finish(a, own);
   return a;

@@ -509,9 +509,31 @@ struct Runner::Impl {
       // Ownership: the values apportioned to the fixed share supply, assigned in chunks.
       std::vector<std::string> account_of(out.contributors);
       for (const auto& [account, idx] : wallet_index) account_of[idx - 1] = account;
-      DD_ASSIGN(std::vector<uint64_t> units,
-                attribution::apportion(attr.values, ledger::kShareSupply));
+      // A round that died between AssignShares chunks resumes: the accounts already assigned
+      // keep their units and only what is left of the supply is apportioned over the others
+      // (this round's values may differ from the dead round's: the canaries are fresh).
       DD_ASSIGN(std::set<std::string> assigned, assigned_holders(out.model_id));
+      const uint64_t already_assigned = current.value("shares_assigned", uint64_t{0});
+      if (already_assigned > ledger::kShareSupply) {
+        return make_error(ErrorCode::kCorruption, what + ": more shares assigned than minted");
+      }
+      std::vector<double> open_values(attr.values.size(), 0.0);
+      bool any_open = false;
+      for (size_t i = 0; i < attr.values.size(); ++i) {
+        if (assigned.count(account_of[i])) continue;
+        open_values[i] = attr.values[i];
+        any_open = any_open || open_values[i] > 0;
+      }
+      std::vector<uint64_t> units(attr.values.size(), 0);
+      const uint64_t open_supply = ledger::kShareSupply - already_assigned;
+      if (open_supply > 0) {
+        if (!any_open) {
+          return make_error(ErrorCode::kFailedPrecondition,
+                            what + ": " + std::to_string(open_supply) +
+                                " share units are left but no unassigned contributor has value");
+        }
+        DD_ASSIGN(units, attribution::apportion(open_values, open_supply));
+      }
       std::vector<ledger::ShareEntry> entries;
       for (size_t i = 0; i < units.size(); ++i) {
         if (units[i] == 0 || assigned.count(account_of[i])) continue;

@@ -1,6 +1,7 @@
 #include "datadao/runner/serving.hpp"
 
 #include <cmath>
+#include <limits>
 #include <list>
 #include <map>
 #include <mutex>
@@ -21,6 +22,7 @@ Error bad(const std::string& why) { return make_error(ErrorCode::kInvalidArgumen
 bool is_text(const ledger::Model& m) { return m.kind == "text"; }
 
 constexpr size_t kCachedModels = 8;
+constexpr double kMinTemperature = 0.05;  // lower ones overflow the logits' scaling
 
 class Engine final : public node::InferenceEngine {
  public:
@@ -50,8 +52,8 @@ class Engine final : public node::InferenceEngine {
       }
       if (input.contains("temperature")) {
         const json& t = input["temperature"];
-        if (!t.is_number() || !(t.get<double>() > 0 && t.get<double>() <= 5)) {
-          return bad("generate input: temperature must be a number in (0, 5]");
+        if (!t.is_number() || !(t.get<double>() >= kMinTemperature && t.get<double>() <= 5)) {
+          return bad("generate input: temperature must be a number in [0.05, 5]");
         }
       }
       return Status::Ok();
@@ -67,9 +69,20 @@ class Engine final : public node::InferenceEngine {
                    std::to_string(node::kMaxPredictFeatures) + " numbers");
       }
       for (const json& f : input["features"]) {
-        if (!f.is_number() || !std::isfinite(f.get<double>())) {
-          return bad("predict input: every feature must be a finite number");
+        // Read as float by the model: anything beyond float's range would become infinite.
+        if (!f.is_number() || !std::isfinite(f.get<double>()) ||
+            std::fabs(f.get<double>()) > std::numeric_limits<float>::max()) {
+          return bad("predict input: every feature must be a finite number within float range");
         }
+      }
+      // The width must match the model's, or the paid call could not be answered.
+      DD_ASSIGN(std::shared_ptr<Loaded> loaded, load(model));
+      const auto* reg = std::get_if<ml::Regressor>(&loaded->model);
+      if (!reg) return bad(what + " did not load as a tabular model");
+      if (input["features"].size() != reg->feature_names().size()) {
+        return bad("predict input: " + what + " takes " +
+                   std::to_string(reg->feature_names().size()) + " features, not " +
+                   std::to_string(input["features"].size()));
       }
       return Status::Ok();
     }
@@ -79,6 +92,18 @@ class Engine final : public node::InferenceEngine {
   Result<json> run(const ledger::Model& model, const std::string& op, const json& input,
                    uint64_t seed) override {
     DD_TRY(check(model, op, input));
+    try {
+      return run_checked(model, op, input, seed);
+    } catch (const std::exception& e) {
+      // libtorch reports by exception; a paid call gets an error it can retry, not a crash.
+      return make_error(ErrorCode::kInternal,
+                        "model " + std::to_string(model.id) + " failed: " + e.what());
+    }
+  }
+
+ private:
+  Result<json> run_checked(const ledger::Model& model, const std::string& op, const json& input,
+                           uint64_t seed) {
     DD_ASSIGN(std::shared_ptr<Loaded> loaded, load(model));
     std::lock_guard lock(loaded->mu);  // one call at a time per model; torch uses the cores
     if (op == "generate") {
@@ -98,7 +123,6 @@ class Engine final : public node::InferenceEngine {
     return json{{"prediction", y}};
   }
 
- private:
   struct Loaded {
     std::mutex mu;
     std::variant<std::monostate, ml::TextModel, ml::Regressor> model;

@@ -120,19 +120,21 @@ class UseRouteTest : public InProcessNode {
   }
 
   ledger::Transaction use_tx(const crypto::SigningKeyPair& who, uint64_t model,
-                             const std::string& op, const json& input, uint64_t nonce = 0) {
-    if (nonce == 0) nonce = *client_->next_nonce(who.public_key);
+                             const std::string& op, const json& input,
+                             const std::string& salt = kSalt) {
+    const uint64_t nonce = *client_->next_nonce(who.public_key);
     ledger::UseModel u;
     u.model_id = model;
-    u.request_hash = request_hash(model, op, input);
+    u.request_hash = request_hash(model, op, input, salt);
     return ledger::make_tx(chain_id_, who, nonce, u);
   }
 
   Result<json> call(uint64_t model, const ledger::Transaction& tx, const std::string& op,
-                    const json& input) {
+                    const json& input, const std::string& salt = kSalt) {
     return client_->post_json("/v1/models/" + std::to_string(model) + "/use",
                               {{"op", op},
                                {"input", input},
+                               {"salt", salt},
                                {"tx", codec::to_base64(crypto::as_bytes(ledger::encode(tx)))}});
   }
 
@@ -143,6 +145,7 @@ class UseRouteTest : public InProcessNode {
     return (*client_->get("/v1/models/" + std::to_string(model) + "/rewards"))["uses"];
   }
 
+  static constexpr const char* kSalt = "3f9a0c17e2b4d6a8";
   uint64_t models_ = 0;
   std::shared_ptr<EchoEngine> engine_;
   crypto::SigningKeyPair alice_ = crypto::SigningKeyPair::generate();
@@ -217,6 +220,27 @@ TEST_F(UseRouteTest, BadOrMismatchedRequestsCostNothing) {
   EXPECT_EQ(*client_->next_nonce(bob_.public_key), 1u);  // nothing of bob's reached the chain
   EXPECT_EQ(uses(m), 0u);
   EXPECT_EQ(engine_->runs, 0);
+}
+
+TEST_F(UseRouteTest, CopiedPaymentCannotBeReplayedWithoutTheSalt) {
+  const uint64_t m = publish(node_->serving_key().public_key);
+  const json input = {{"prompt", "guessable"}};
+  const ledger::Transaction tx = use_tx(bob_, m, "generate", input);
+  ASSERT_TRUE(call(m, tx, "generate", input).ok());
+  // Someone copies the public UseModel from the chain and guesses the input, not the salt.
+  auto r = call(m, tx, "generate", input, "0000000000000000");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  r = call(m, tx, "generate", input, "");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(engine_->runs, 1);
+  // Deeply nested bodies are refused while parsing.
+  json deep = "x";
+  for (int i = 0; i < 64; ++i) deep = json{{"a", deep}};
+  r = call(m, tx, "generate", json{{"prompt", "p"}, {"nest", deep}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kLimitExceeded) << r.error().message;
+  EXPECT_EQ(uses(m), 1u);
 }
 
 TEST_F(UseRouteTest, RejectedPaymentIsAnswered402AndNothingRuns) {

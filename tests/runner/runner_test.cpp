@@ -397,12 +397,13 @@ TEST_F(RunnerTest, SharesGoToContributorsByValueAndAPaidCallPaysThem) {
   const json input = {{"prompt", "what is"}, {"tokens", 6}};
   ledger::UseModel u;
   u.model_id = model;
-  u.request_hash = node::request_hash(model, "generate", input);
+  u.request_hash = node::request_hash(model, "generate", input, "s3cret");
   const auto tx = ledger::make_tx("test-chain", carol_.sign, *c.next_nonce(carol_.account()), u);
   const uint64_t before = get("/v1/accounts/" + codec::to_hex(carol_.account()))["credits"];
   auto out = c.post_json("/v1/models/" + std::to_string(model) + "/use",
                          {{"op", "generate"},
                           {"input", input},
+                          {"salt", "s3cret"},
                           {"tx", codec::to_base64(crypto::as_bytes(ledger::encode(tx)))}});
   ASSERT_TRUE(out.ok()) << out.error().message;
   EXPECT_EQ((*out)["output"]["text"].get<std::string>().rfind("what is", 0), 0u);

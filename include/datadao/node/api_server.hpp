@@ -57,13 +57,15 @@
 //                                                 a malformed account
 //   POST /v1/models/<id>/use                      one paid call (datadao/node/serving.hpp):
 //                                                 body <= 96 KiB {"op": "generate"|"predict",
-//                                                 "input": {...}, "tx": base64 UseModel whose
-//                                                 request_hash covers op and input}; answered
+//                                                 "input": {...}, "salt": secret string,
+//                                                 "tx": base64 UseModel whose request_hash
+//                                                 covers op, input and salt}; answered
 //                                                 once the payment is in a block: {"model_id",
 //                                                 "op", "tx_id", "height", "output"}. 400 bad or
 //                                                 mismatched request (nothing paid), 402 payment
 //                                                 rejected, 409 not published or not served
-//                                                 here, 503 no engine, 504 payment still pending
+//                                                 here, 413 input nested too deep, 503 no
+//                                                 engine, 504 payment still pending
 //                                                 (retry with the same tx: never charged twice).
 //   GET  /v1/status also gives "serving_box_key": runners seal published weights keys to it.
 // * A filtered list looks at no more than 5000 items per request, so a page may hold fewer

@@ -3,9 +3,12 @@
 // calls that are paid for on the ledger.
 //
 // One call = one signed UseModel transaction (ledger/transaction.hpp) carrying
-//   request_hash = BLAKE2b-256("datadao/use/v1" | model id u64 LE | op str | input str)
-// (str = u32 length + bytes; input = the request's "input" JSON dumped compactly, keys sorted),
-// so a payment pays for exactly one request. POST /v1/models/<id>/use (api_server.hpp):
+//   request_hash = BLAKE2b-256("datadao/use/v1" | model id u64 LE | op str | input str | salt str)
+// (str = u32 length + bytes; input = the request's "input" JSON dumped compactly, keys sorted;
+// salt = the caller's secret random string, <= kMaxSaltBytes, sent with the request and never
+// on the chain), so a payment pays for exactly one request, and someone who copies the public
+// UseModel from the chain cannot replay the call without the salt, even for a guessable input. POST
+// /v1/models/<id>/use (api_server.hpp):
 //   1. checks the request (model published and served here, op and input valid, the tx is a
 //      UseModel for this model and this request) BEFORE anything is paid: a bad request costs
 //      nothing;
@@ -38,7 +41,11 @@ inline constexpr size_t kMaxPromptBytes = 2048;
 inline constexpr uint32_t kMaxGenerateTokens = 256;
 inline constexpr size_t kMaxPredictFeatures = 256;
 
-crypto::Hash32 request_hash(uint64_t model_id, std::string_view op, const nlohmann::json& input);
+inline constexpr size_t kMaxSaltBytes = 64;
+inline constexpr int kMaxInputDepth = 4;  // "input" nests no deeper (the ops' inputs are flat)
+
+crypto::Hash32 request_hash(uint64_t model_id, std::string_view op, const nlohmann::json& input,
+                            std::string_view salt);
 
 class InferenceEngine {
  public:

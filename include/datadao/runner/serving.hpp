@@ -5,8 +5,9 @@
 //
 // Ops and inputs:
 //   generate  {"prompt": string <= kMaxPromptBytes, "tokens": 1..kMaxGenerateTokens (default 32),
-//              "temperature": (0, 5] (default 0.8)}       -> {"text": "..."}
-//   predict   {"features": [numbers], as many as the model's features} -> {"prediction": y}
+//              "temperature": [0.05, 5] (default 0.8)}       -> {"text": "..."}
+//   predict   {"features": [numbers within float range], exactly as many as the model's
+//              features (checked before payment)} -> {"prediction": y}
 #pragma once
 
 #include <memory>
