@@ -43,7 +43,7 @@ operator node init --alloc "$W/alice.pub.json=1000" --alloc "$W/bob.pub.json=100
   --alloc "$W/carol.pub.json=100" --block-interval-ms 20
 start_node "$W/port"
 alice pool create reddit-dao --source reddit --validator "$W/val.pub.json" \
-  --reward-per-point 1000 --quorum-bps 2000 --voting-period 30 >/dev/null
+  --reward-per-point 1000 --quorum-bps 2000 --voting-period 100 >/dev/null
 
 step "alice and bob contribute Reddit exports; val validates"
 for who in alice bob; do
@@ -59,19 +59,21 @@ val validator run --pool reddit-dao --once >/dev/null
 step "dev proposes a model (price 3 credits per call); alice and bob approve and consent"
 MODEL=$(dev --json model propose --pool reddit-dao --kind text --purpose research \
   --description "post generator" --field text --no-dp --min-contributors 2 --price 3 --fee 10 \
-  --consent-blocks 40 \
+  --consent-blocks 75 \
   --spec "layers=1 width=16 heads=2 context=16 vocab=80 steps=8 batch=4 lr=0.01" | jnum id)
 [ -n "$MODEL" ] || fail "model propose printed no model id"
+# Windows are counted in blocks (a heartbeat block every 10 block intervals while a model is
+# open: 100 blocks is 20 s at the least); vote first, the CLI's passphrase KDF takes a moment.
+alice model vote "$MODEL" --pool reddit-dao --yes >/dev/null
+bob model vote "$MODEL" --pool reddit-dao --yes >/dev/null
 dev model show "$MODEL" | grep -q "attribution       knn_shapley" ||
   fail "model show should name the attribution method"
 refused 2 "tracin is not implemented for text models" \
   dev model propose --pool reddit-dao --kind text --purpose research --description x \
   --field text --no-dp --price 1 --attribution tracin
-alice model vote "$MODEL" --pool reddit-dao --yes >/dev/null
-bob model vote "$MODEL" --pool reddit-dao --yes >/dev/null
 status() { dev --json model show "$MODEL" | jstr status; }
 wait_status() {
-  for _ in $(seq 600); do
+  for _ in $(seq 1200); do
     [ "$(status)" = "$1" ] && return 0
     sleep 0.1
   done
