@@ -5,6 +5,9 @@
 #   step TEXT / fail TEXT                  print a step heading / fail the scenario
 #   start_node PORT_FILE                   start the node of $W/operator on a free port (stderr
 #                                          appended to $W/node.log), set NODE_PID and DATADAO_NODE
+#   jstr / jnum / jbool KEY                the first string / number / boolean "KEY": in the JSON
+#                                          on stdin (the CLI prints one key per line with --json)
+#   refused CODE TEXT CMD...               CMD must exit CODE and say TEXT on stderr (shown)
 
 scenario_init() {
   SCENARIO=$1
@@ -31,4 +34,17 @@ start_node() {
   for _ in $(seq 100); do [ -s "$port_file" ] && break; sleep 0.1; done
   [ -s "$port_file" ] || { cat "$W/node.log"; fail "node did not start"; }
   export DATADAO_NODE="http://127.0.0.1:$(cat "$port_file")"
+}
+
+jstr() { sed -n "s/^ *\"$1\": \"\([^\"]*\)\".*/\1/p" | head -n 1; }
+jnum() { sed -n "s/^ *\"$1\": \([0-9][0-9]*\).*/\1/p" | head -n 1; }
+jbool() { sed -n "s/^ *\"$1\": \(true\|false\).*/\1/p" | head -n 1; }
+
+refused() {
+  local code=$1 says=$2 rc=0
+  shift 2
+  "$@" 2>"$W/err" || rc=$?
+  cat "$W/err"
+  [ "$rc" -eq "$code" ] || fail "'$*' exited $rc, expected $code"
+  grep -qF -- "$says" "$W/err" || fail "'$*' should say: $says"
 }

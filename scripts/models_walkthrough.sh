@@ -13,17 +13,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 scenario_init models-walkthrough "${1:-}"
 
-jstr() { sed -n "s/^ *\"$1\": \"\([^\"]*\)\".*/\1/p" | head -n 1; }
-jnum() { sed -n "s/^ *\"$1\": \([0-9][0-9]*\).*/\1/p" | head -n 1; }
-refused() {
-  local code=$1 says=$2 rc=0
-  shift 2
-  "$@" 2>"$W/err" || rc=$?
-  cat "$W/err"
-  [ "$rc" -eq "$code" ] || fail "'$*' exited $rc, expected $code"
-  grep -qF -- "$says" "$W/err" || fail "'$*' should say: $says"
-}
-
 DATADAO_PASSPHRASE=$(head -c 18 /dev/urandom | base64)
 export DATADAO_PASSPHRASE
 operator() { DATADAO_HOME=$W/operator "$DD" "$@"; }

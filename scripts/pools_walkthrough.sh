@@ -12,20 +12,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 scenario_init pools-walkthrough "${1:-}"
 
-# First value of "KEY": in the JSON on stdin (the CLI prints one key per line with --json).
-jstr() { sed -n "s/^ *\"$1\": \"\([^\"]*\)\".*/\1/p" | head -n 1; }
-jnum() { sed -n "s/^ *\"$1\": \([0-9][0-9]*\).*/\1/p" | head -n 1; }
-jbool() { sed -n "s/^ *\"$1\": \(true\|false\).*/\1/p" | head -n 1; }
-# Runs a command that must fail with exit code $1 and say $2 on stderr (which is shown).
-refused() {
-  local code=$1 says=$2 rc=0
-  shift 2
-  "$@" 2>"$W/err" || rc=$?
-  cat "$W/err"
-  [ "$rc" -eq "$code" ] || fail "'$*' exited $rc, expected $code"
-  grep -qF -- "$says" "$W/err" || fail "'$*' should say: $says"
-}
-
 DATADAO_PASSPHRASE=$(head -c 18 /dev/urandom | base64)
 export DATADAO_PASSPHRASE
 operator() { DATADAO_HOME=$W/operator "$DD" "$@"; }
