@@ -36,7 +36,7 @@ struct TracInCheckpoint {
 struct TracInResult {
   std::vector<double> influence;  // one per training example, in order
   size_t checkpoints = 0;
-  size_t parameters = 0;           // gradient length before projection
+  size_t parameters = 0;            // gradient length before projection
   size_t peak_gradient_floats = 0;  // largest per-batch gradient buffer held (memory bound)
 };
 
