@@ -1,5 +1,7 @@
 #include "import_common.hpp"
 
+#include <set>
+
 namespace datadao::ingest::internal {
 
 std::string_view base_name(std::string_view name) {
@@ -10,7 +12,7 @@ std::string_view base_name(std::string_view name) {
 Status emit(const Record& record, const RecordSink& sink, ImportSummary* summary) {
   if (summary != nullptr) {
     ++summary->records;
-    ++summary->by_kind[record.kind];
+    ++summary->by_kind[std::string(kind_name(record.kind))];
   }
   return sink(record);
 }
@@ -21,8 +23,15 @@ void begin_summary(ImportSummary* summary, std::string_view source) {
   summary->source = std::string(source);
 }
 
-void end_summary(ImportSummary* summary, const ZipReader& zip) {
-  if (summary != nullptr) summary->bytes_read = zip.total_bytes_read();
+void end_summary(ImportSummary* summary, const ZipReader& zip,
+                 std::string (*why_skipped)(std::string_view base)) {
+  if (summary == nullptr) return;
+  summary->bytes_read = zip.total_bytes_read();
+  const std::set<std::string_view> parsed(summary->files.begin(), summary->files.end());
+  for (const ZipEntry& e : zip.entries()) {
+    if (e.is_directory || parsed.count(e.name)) continue;
+    summary->skipped.push_back({e.name, why_skipped(base_name(e.name))});
+  }
 }
 
 std::string json_text(const nlohmann::json& obj, std::string_view key) {

@@ -28,7 +28,10 @@ Status emit(const Record& record, const RecordSink& sink, ImportSummary* summary
 
 // Starts a summary for `source` over `zip`.
 void begin_summary(ImportSummary* summary, std::string_view source);
-void end_summary(ImportSummary* summary, const ZipReader& zip);
+// Ends a summary: bytes read, and every file entry that was not parsed listed as skipped with
+// `why_skipped(base name)` as the reason (the person should see what did not come in).
+void end_summary(ImportSummary* summary, const ZipReader& zip,
+                 std::string (*why_skipped)(std::string_view base));
 
 // obj[key] as a string: strings as-is, numbers/bools as their JSON text; absent/null -> "".
 std::string json_text(const nlohmann::json& obj, std::string_view key);

@@ -2,29 +2,6 @@
 
 namespace datadao::ingest {
 
-Result<Source> parse_source(std::string_view name) {
-  if (name == "reddit") return Source::kReddit;
-  if (name == "x" || name == "twitter") return Source::kX;
-  if (name == "oura") return Source::kOura;
-  if (name == "spotify") return Source::kSpotify;
-  return make_error(ErrorCode::kInvalidArgument,
-                    "unknown source '" + std::string(name) + "' (reddit, x, oura, spotify)");
-}
-
-std::string_view source_name(Source source) {
-  switch (source) {
-    case Source::kReddit:
-      return "reddit";
-    case Source::kX:
-      return "x";
-    case Source::kOura:
-      return "oura";
-    case Source::kSpotify:
-      return "spotify";
-  }
-  return "unknown";
-}
-
 namespace {
 Status run(Source source, ZipReader& zip, const RecordSink& sink, ImportSummary* summary) {
   switch (source) {

@@ -9,11 +9,46 @@ bool ends_with(std::string_view s, std::string_view p) {
 }
 
 // Top-level keys and the record kind they hold.
-constexpr std::pair<const char*, const char*> kArrays[] = {
-    {"sleep", "sleep"},         {"daily_sleep", "sleep"},
-    {"readiness", "readiness"}, {"daily_readiness", "readiness"},
-    {"activity", "activity"},   {"daily_activity", "activity"},
+constexpr std::pair<const char*, RecordKind> kArrays[] = {
+    {"sleep", RecordKind::kSleep},         {"daily_sleep", RecordKind::kSleep},
+    {"readiness", RecordKind::kReadiness}, {"daily_readiness", RecordKind::kReadiness},
+    {"activity", RecordKind::kActivity},   {"daily_activity", RecordKind::kActivity},
 };
+
+// A JSON scalar as the export typed it; nullopt for null, arrays and objects.
+std::optional<Scalar> scalar_of(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)) {
+    return static_cast<double>(v.get<uint64_t>());
+  }
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (v.is_number_float()) return v.get<double>();
+  return std::nullopt;
+}
+
+// The item's members but "id" and "day": scalars, and objects as groups of their scalar members.
+Fields fields_of(const nlohmann::json& item) {
+  Fields out;
+  for (const auto& [key, value] : item.items()) {
+    if (key == "id" || key == "day") continue;
+    if (auto s = scalar_of(value)) {
+      std::visit([&](auto&& v) { out.emplace(key, std::move(v)); }, std::move(*s));
+    } else if (value.is_object()) {
+      FieldGroup group;
+      for (const auto& [k, v] : value.items()) {
+        if (auto member = scalar_of(v)) group.emplace(k, std::move(*member));
+      }
+      out.emplace(key, std::move(group));
+    }
+  }
+  return out;
+}
+
+std::string why_skipped(std::string_view base) {
+  if (ends_with(base, ".json")) return "no sleep, readiness or activity array";
+  return "not read: the Oura importer reads JSON files";
+}
 
 }  // namespace
 
@@ -21,7 +56,7 @@ Status import_oura(ZipReader& zip, const RecordSink& sink, ImportSummary* summar
   internal::begin_summary(summary, "oura");
   bool any = false;
   Record r;
-  r.source = "oura";
+  r.source = Source::kOura;
   for (const ZipEntry* e :
        internal::entries_where(zip, [](std::string_view b) { return ends_with(b, ".json"); })) {
     DD_ASSIGN(std::string text, zip.read_all(*e, zip.limits().max_json_document_bytes));
@@ -67,16 +102,14 @@ Status import_oura(ZipReader& zip, const RecordSink& sink, ImportSummary* summar
                                 " bytes (max_record_bytes)");
         }
         std::string id = internal::json_text(item, "id");
-        r.id = id.empty() ? std::string(kind) + ":" + day : id;
+        r.id = id.empty() ? std::string(kind_name(kind)) + ":" + day : id;
         r.timestamp = day;
-        r.fields = item;
-        r.fields.erase("id");
-        r.fields.erase("day");
+        r.fields = fields_of(item);
         DD_TRY(internal::emit(r, sink, summary));
       }
     }
   }
-  internal::end_summary(summary, zip);
+  internal::end_summary(summary, zip, why_skipped);
   if (!any) {
     return make_error(ErrorCode::kInvalidArgument,
                       zip.name() +

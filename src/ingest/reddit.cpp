@@ -9,7 +9,7 @@ using internal::entries_where;
 
 struct CsvKind {
   std::string_view file;
-  std::string_view kind;
+  RecordKind kind;
   std::vector<std::string> required_columns;
   // Copied into Record::fields when the export has them ("ip" is deliberately never copied).
   std::vector<std::string_view> field_columns;
@@ -18,15 +18,15 @@ struct CsvKind {
 const std::vector<CsvKind>& csv_kinds() {
   static const std::vector<CsvKind> kinds = {
       {"posts.csv",
-       "post",
+       RecordKind::kPost,
        {"id", "date", "title", "body"},
        {"permalink", "subreddit", "gildings", "url"}},
       {"comments.csv",
-       "comment",
+       RecordKind::kComment,
        {"id", "date", "body"},
        {"permalink", "subreddit", "gildings", "link", "parent", "media"}},
       {"messages.csv",
-       "message",
+       RecordKind::kMessage,
        {"id", "date", "body"},
        {"permalink", "thread_id", "from", "to", "subject"}},
   };
@@ -51,6 +51,14 @@ Result<std::string> read_identity(ZipReader& zip, ImportSummary* summary) {
   return identity;
 }
 
+std::string why_skipped(std::string_view base) {
+  if (base.size() > 12 && base.substr(base.size() - 12) == "_headers.csv") {
+    return "titles and dates without text; the bodies are in posts.csv and comments.csv";
+  }
+  return "not read: the Reddit importer reads posts.csv, comments.csv, messages.csv and "
+         "statistics.csv";
+}
+
 }  // namespace
 
 Status import_reddit(ZipReader& zip, const RecordSink& sink, ImportSummary* summary) {
@@ -66,8 +74,8 @@ Status import_reddit(ZipReader& zip, const RecordSink& sink, ImportSummary* summ
       DD_TRY(table.read_header(k.required_columns));
       if (summary) summary->files.push_back(e->name);
       Record r;
-      r.source = "reddit";
-      r.kind = std::string(k.kind);
+      r.source = Source::kReddit;
+      r.kind = k.kind;
       for (;;) {
         DD_ASSIGN(bool more, table.next());
         if (!more) break;
@@ -75,8 +83,8 @@ Status import_reddit(ZipReader& zip, const RecordSink& sink, ImportSummary* summ
         DD_ASSIGN(std::string_view date, table.get_required("date"));
         r.id = std::string(id);
         r.timestamp = std::string(date);
-        r.author = k.kind == "message" ? std::string(table.get("from")) : identity;
-        if (k.kind == "post") {
+        r.author = k.kind == RecordKind::kMessage ? std::string(table.get("from")) : identity;
+        if (k.kind == RecordKind::kPost) {
           r.text = std::string(table.get("title"));
           std::string_view body = table.get("body");
           if (!body.empty()) {
@@ -86,7 +94,7 @@ Status import_reddit(ZipReader& zip, const RecordSink& sink, ImportSummary* summ
         } else {
           r.text = std::string(table.get("body"));
         }
-        r.fields = nlohmann::json::object();
+        r.fields.clear();
         for (std::string_view col : k.field_columns) {
           if (table.has_column(col)) r.fields[std::string(col)] = std::string(table.get(col));
         }
@@ -94,7 +102,7 @@ Status import_reddit(ZipReader& zip, const RecordSink& sink, ImportSummary* summ
       }
     }
   }
-  internal::end_summary(summary, zip);
+  internal::end_summary(summary, zip, why_skipped);
   if (!any) {
     return make_error(ErrorCode::kInvalidArgument,
                       zip.name() +

@@ -27,7 +27,7 @@ Kind kind_of(std::string_view base) {
   return Kind::kNone;
 }
 
-Result<uint64_t> required_ms(const nlohmann::json& item, const char* key,
+Result<int64_t> required_ms(const nlohmann::json& item, const char* key,
                              const std::string& where) {
   auto it = item.find(key);
   if (it == item.end() || it->is_null()) {
@@ -38,7 +38,15 @@ Result<uint64_t> required_ms(const nlohmann::json& item, const char* key,
     return make_error(ErrorCode::kInvalidArgument,
                       where + ": field '" + std::string(key) + "': not a non-negative integer");
   }
-  return it->get<uint64_t>();
+  return it->get<int64_t>();
+}
+
+std::string why_skipped(std::string_view base) {
+  if (starts_with(base, "StreamingHistory_podcast_")) {
+    return "podcast plays: not imported (the extended streaming history carries episodes)";
+  }
+  return "not read: the Spotify importer reads StreamingHistory*.json, "
+         "Streaming_History_Audio_*.json, endsong_*.json and Userdata.json";
 }
 
 }  // namespace
@@ -58,8 +66,8 @@ Status import_spotify(ZipReader& zip, const RecordSink& sink, ImportSummary* sum
   }
   bool any = false;
   Record r;
-  r.source = "spotify";
-  r.kind = "stream";
+  r.source = Source::kSpotify;
+  r.kind = RecordKind::kStream;
   for (const auto& e : zip.entries()) {
     if (e.is_directory) continue;
     Kind kind = kind_of(internal::base_name(e.name));
@@ -75,13 +83,13 @@ Status import_spotify(ZipReader& zip, const RecordSink& sink, ImportSummary* sum
       if (!item.is_object()) {
         return make_error(ErrorCode::kInvalidArgument, items.where() + ": not an object");
       }
-      r.fields = nlohmann::json::object();
+      r.fields.clear();
       std::string key;
       if (kind == Kind::kBasic) {
         DD_ASSIGN(r.timestamp, internal::required_text(item, "endTime", items.where()));
         DD_ASSIGN(std::string artist, internal::required_text(item, "artistName", items.where()));
         DD_ASSIGN(std::string track, internal::required_text(item, "trackName", items.where()));
-        DD_ASSIGN(uint64_t ms, required_ms(item, "msPlayed", items.where()));
+        DD_ASSIGN(int64_t ms, required_ms(item, "msPlayed", items.where()));
         r.author = identity;
         r.fields["artist"] = artist;
         r.fields["track"] = track;
@@ -89,7 +97,7 @@ Status import_spotify(ZipReader& zip, const RecordSink& sink, ImportSummary* sum
         key = artist + " - " + track;
       } else {
         DD_ASSIGN(r.timestamp, internal::required_text(item, "ts", items.where()));
-        DD_ASSIGN(uint64_t ms, required_ms(item, "ms_played", items.where()));
+        DD_ASSIGN(int64_t ms, required_ms(item, "ms_played", items.where()));
         std::string user = internal::json_text(item, "username");
         if (identity.empty()) identity = user;
         r.author = user.empty() ? identity : user;
@@ -106,10 +114,12 @@ Status import_spotify(ZipReader& zip, const RecordSink& sink, ImportSummary* sum
             {"reason_end", "reason_end"},
         };
         for (const auto& [from, to] : kCopy) {
-          if (item.contains(from) && item[from].is_string()) r.fields[to] = item[from];
+          if (item.contains(from) && item[from].is_string()) {
+            r.fields[to] = item[from].get<std::string>();
+          }
         }
         for (const char* flag : {"shuffle", "skipped", "offline"}) {
-          if (item.contains(flag) && item[flag].is_boolean()) r.fields[flag] = item[flag];
+          if (item.contains(flag) && item[flag].is_boolean()) r.fields[flag] = item[flag].get<bool>();
         }
         std::string uri = internal::json_text(item, "spotify_track_uri");
         if (uri.empty()) uri = internal::json_text(item, "spotify_episode_uri");
@@ -122,7 +132,7 @@ Status import_spotify(ZipReader& zip, const RecordSink& sink, ImportSummary* sum
     }
   }
   if (summary) summary->account_identity = identity;
-  internal::end_summary(summary, zip);
+  internal::end_summary(summary, zip, why_skipped);
   if (!any) {
     return make_error(ErrorCode::kInvalidArgument,
                       zip.name() +

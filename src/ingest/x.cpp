@@ -46,6 +46,11 @@ Result<std::string> read_account(ZipReader& zip, ImportSummary* summary) {
   return username;
 }
 
+std::string why_skipped(std::string_view base) {
+  if (base == "like.js") return "likes are other people's tweets: not imported";
+  return "not read: the X importer reads data/account.js and data/tweets*.js";
+}
+
 }  // namespace
 
 Status import_x(ZipReader& zip, const RecordSink& sink, ImportSummary* summary) {
@@ -61,8 +66,8 @@ Status import_x(ZipReader& zip, const RecordSink& sink, ImportSummary* summary) 
   std::stable_sort(parts.begin(), parts.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   Record r;
-  r.source = "x";
-  r.kind = "tweet";
+  r.source = Source::kX;
+  r.kind = RecordKind::kTweet;
   r.author = username;
   static const char* const kFields[] = {"lang", "favorite_count", "retweet_count",
                                         "in_reply_to_status_id_str", "in_reply_to_screen_name"};
@@ -88,14 +93,14 @@ Status import_x(ZipReader& zip, const RecordSink& sink, ImportSummary* summary) 
         return make_error(ErrorCode::kInvalidArgument,
                           items.where() + ": missing required field 'full_text'");
       }
-      r.fields = nlohmann::json::object();
+      r.fields.clear();
       for (const char* f : kFields) {
         if (tweet.contains(f) && !tweet[f].is_null()) r.fields[f] = internal::json_text(tweet, f);
       }
       DD_TRY(internal::emit(r, sink, summary));
     }
   }
-  internal::end_summary(summary, zip);
+  internal::end_summary(summary, zip, why_skipped);
   return Status::Ok();
 }
 

@@ -160,8 +160,8 @@ std::string_view last_segment(std::string_view url) {
 }
 
 std::string field(const ingest::Record& r, const char* key) {
-  auto it = r.fields.find(key);
-  return it != r.fields.end() && it->is_string() ? it->get<std::string>() : std::string();
+  const std::string* v = r.text_field(key);
+  return v ? *v : std::string();
 }
 
 // True if a Reddit permalink (when present) agrees with the record's subreddit and id.
@@ -170,13 +170,13 @@ bool reddit_permalink_consistent(const ingest::Record& r) {
   if (link.empty()) return true;
   std::string l = lower(link);
   std::string id = lower(r.id);
-  if (r.kind == "message") return last_segment(l) == id;
+  if (r.kind == ingest::RecordKind::kMessage) return last_segment(l) == id;
   std::string sub = field(r, "subreddit");
   std::string prefix = "/r/" + lower(sub) + "/comments/";
   size_t at = l.find(prefix);
   if (sub.empty() || at == std::string::npos) return false;
   std::string_view after = std::string_view(l).substr(at + prefix.size());
-  if (r.kind == "post")
+  if (r.kind == ingest::RecordKind::kPost)
     return after.substr(0, id.size()) == id &&
            (after.size() == id.size() || after[id.size()] == '/');
   return last_segment(after) == id;
@@ -213,7 +213,7 @@ AuthenticityChecker::AuthenticityChecker(Source source, int64_t now_unix)
 std::string AuthenticityChecker::check(const ingest::Record& r, int64_t* unix_time) {
   uint64_t n = ++seen_per_kind_[r.kind];
   // Names the record without its content or id: "comment 12".
-  const std::string where = r.kind + " " + std::to_string(n);
+  const std::string where = std::string(ingest::kind_name(r.kind)) + " " + std::to_string(n);
   auto t = parse_export_time(source_, r.timestamp);
   if (!t) return where + ": timestamp does not parse";
   if (*t < earliest_) return where + ": timestamp before the platform existed";
@@ -236,7 +236,7 @@ std::string AuthenticityChecker::check(const ingest::Record& r, int64_t* unix_ti
       break;
   }
   // Spotify ids are "<time>|<track>" made by the importer: a track can end twice in one minute.
-  if (source_ != Source::kSpotify && !ids_.insert(r.kind + '\0' + r.id).second) {
+  if (source_ != Source::kSpotify && !ids_.insert(std::string(ingest::kind_name(r.kind)) + '\0' + r.id).second) {
     return where + (source_ == Source::kOura ? ": day repeated" : ": id repeated");
   }
   return {};

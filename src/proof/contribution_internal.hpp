@@ -38,7 +38,7 @@ class AuthenticityChecker {
   ingest::Source source_;
   int64_t earliest_;
   int64_t latest_;
-  std::map<std::string, uint64_t> seen_per_kind_;
+  std::map<ingest::RecordKind, uint64_t> seen_per_kind_;
   std::unordered_set<std::string> ids_;  // kind + '\0' + id
 };
 

@@ -120,7 +120,7 @@ std::string quality_reason(Source source, const ingest::Record& record, const js
   const json& fields = refined["fields"];
   switch (source) {
     case Source::kReddit:
-      if (record.kind == "message" && privacy::normalise_identity(record.author) !=
+      if (record.kind == ingest::RecordKind::kMessage && privacy::normalise_identity(record.author) !=
                                           privacy::normalise_identity(account_identity)) {
         return "received_message";
       }

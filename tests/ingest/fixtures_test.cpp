@@ -201,9 +201,10 @@ TEST(IngestFixtures, RealisticTextsReadLikeTheirSubreddit) {
   std::set<std::string> subreddits;
   size_t questions = 0;
   for (const Record& r : imported->records) {
-    if (r.kind != "post") continue;
-    subreddits.insert(r.fields.value("subreddit", ""));
-    if (r.fields.value("subreddit", "") == "AskReddit" && r.text.find('?') != std::string::npos) {
+    if (r.kind != RecordKind::kPost) continue;
+    const std::string subreddit = r.text_field("subreddit") ? *r.text_field("subreddit") : "";
+    subreddits.insert(subreddit);
+    if (subreddit == "AskReddit" && r.text.find('?') != std::string::npos) {
       ++questions;
     }
   }
@@ -249,6 +250,17 @@ FixtureOptions person(uint64_t person_seed, uint64_t seed, size_t days) {
   return o;
 }
 
+// A numeric field (whole or real) as a double; NaN (and a test failure) if it is neither.
+double number(const Record& r, const std::string& field) {
+  auto it = r.fields.find(field);
+  if (it != r.fields.end()) {
+    if (const int64_t* v = std::get_if<int64_t>(&it->second)) return double(*v);
+    if (const double* v = std::get_if<double>(&it->second)) return *v;
+  }
+  ADD_FAILURE() << "field " << field << " is not a number";
+  return std::nan("");
+}
+
 // day -> value of one Oura kind's field.
 std::map<std::string, double> oura_series(const Fixture& fx, const std::string& kind,
                                           const std::string& field) {
@@ -257,7 +269,7 @@ std::map<std::string, double> oura_series(const Fixture& fx, const std::string& 
   std::map<std::string, double> out;
   if (!imported.ok()) return out;
   for (const Record& r : imported->records) {
-    if (r.kind == kind) out[r.timestamp] = r.fields.at(field).get<double>();
+    if (kind_name(r.kind) == kind) out[r.timestamp] = number(r, field);
   }
   return out;
 }
@@ -272,7 +284,7 @@ std::map<std::string, double> late_minutes(const Fixture& fx, std::set<std::stri
     std::string day = r.timestamp.substr(0, 10);  // "2025-11-02 23:41"
     if (days) days->insert(day);
     int hour = std::stoi(r.timestamp.substr(11, 2));
-    if (hour >= 22) out[day] += r.fields.at("ms_played").get<double>() / 60000.0;
+    if (hour >= 22) out[day] += number(r, "ms_played") / 60000.0;
   }
   return out;
 }

@@ -17,13 +17,13 @@ TEST(IngestOura, ImportsDailySleepReadinessAndActivity) {
   EXPECT_EQ(res->summary.by_kind,
             (std::map<std::string, uint64_t>{{"activity", 14}, {"readiness", 14}, {"sleep", 14}}));
   for (const auto& r : res->records) {
-    EXPECT_EQ(r.source, "oura");
+    EXPECT_EQ(r.source, Source::kOura);
     EXPECT_EQ(r.timestamp.size(), 10u) << r.timestamp;  // "2023-04-05"
     EXPECT_FALSE(r.id.empty());
-    EXPECT_TRUE(r.fields["score"].is_number_integer());
-    if (r.kind == "sleep") {
-      EXPECT_GE(r.fields["total_sleep_duration"].get<int64_t>(), 18000);
-      EXPECT_LE(r.fields["efficiency"].get<int64_t>(), 100);
+    EXPECT_TRUE(r.integer_field("score").has_value());
+    if (r.kind == RecordKind::kSleep) {
+      EXPECT_GE(r.integer_field("total_sleep_duration").value_or(0), 18000);
+      EXPECT_LE(r.integer_field("efficiency").value_or(101), 100);
     }
   }
 }

@@ -32,25 +32,29 @@ TEST(IngestReddit, ImportsEveryRecordWithTheAccountIdentity) {
   std::vector<std::string> texts;
   std::set<std::string> ids;
   for (const auto& r : res->records) {
-    EXPECT_EQ(r.source, "reddit");
+    EXPECT_EQ(r.source, Source::kReddit);
     EXPECT_FALSE(r.id.empty());
     EXPECT_TRUE(r.timestamp.ends_with(" UTC")) << r.timestamp;
-    if (r.kind == "message") {
-      EXPECT_EQ(r.author, r.fields["from"]);  // the sender, which may be the other party
-      EXPECT_TRUE(r.fields["from"] == "synthetic_alice" || r.fields["to"] == "synthetic_alice");
+    if (r.kind == RecordKind::kMessage) {
+      ASSERT_NE(r.text_field("from"), nullptr);
+      ASSERT_NE(r.text_field("to"), nullptr);
+      EXPECT_EQ(r.author, *r.text_field("from"));  // the sender, which may be the other party
+      EXPECT_TRUE(*r.text_field("from") == "synthetic_alice" ||
+                  *r.text_field("to") == "synthetic_alice");
     } else {
       EXPECT_EQ(r.author, "synthetic_alice");
     }
     EXPECT_FALSE(r.fields.contains("ip"));  // never copied
-    ids.insert(r.kind + r.id);
+    ids.insert(std::string(kind_name(r.kind)) + r.id);
     texts.push_back(r.text);
   }
   EXPECT_EQ(texts, fx.texts);  // bodies with commas/quotes/newlines round-trip exactly
   EXPECT_EQ(ids.size(), 75u);
   const Record& post = res->records.front();
-  EXPECT_EQ(post.kind, "post");
+  EXPECT_EQ(post.kind, RecordKind::kPost);
   EXPECT_TRUE(post.fields.contains("subreddit"));
-  EXPECT_TRUE(post.fields["permalink"].get<std::string>().starts_with("https://www.reddit.com/r/"));
+  ASSERT_NE(post.text_field("permalink"), nullptr);
+  EXPECT_TRUE(post.text_field("permalink")->starts_with("https://www.reddit.com/r/"));
 }
 
 TEST(IngestReddit, UnknownColumnsAndFilesAreTolerated) {

@@ -17,13 +17,14 @@ TEST(IngestSpotify, ImportsAccountDataStreamingHistory) {
   EXPECT_EQ(res->account_identity, "synthetic_carol");
   ASSERT_EQ(res->records.size(), 40u);
   for (const auto& r : res->records) {
-    EXPECT_EQ(r.source, "spotify");
-    EXPECT_EQ(r.kind, "stream");
+    EXPECT_EQ(r.source, Source::kSpotify);
+    EXPECT_EQ(r.kind, RecordKind::kStream);
     EXPECT_EQ(r.author, "synthetic_carol");
     EXPECT_EQ(r.timestamp.size(), 16u) << r.timestamp;  // "2023-01-02 03:04"
-    EXPECT_TRUE(r.fields["ms_played"].is_number_unsigned());
-    EXPECT_EQ(r.id, r.timestamp + "|" + r.fields["artist"].get<std::string>() + " - " +
-                        r.fields["track"].get<std::string>());
+    EXPECT_GE(r.integer_field("ms_played").value_or(-1), 0);
+    ASSERT_NE(r.text_field("artist"), nullptr);
+    ASSERT_NE(r.text_field("track"), nullptr);
+    EXPECT_EQ(r.id, r.timestamp + "|" + *r.text_field("artist") + " - " + *r.text_field("track"));
   }
 }
 
@@ -40,8 +41,9 @@ TEST(IngestSpotify, ImportsExtendedStreamingHistoryWithoutNetworkDetails) {
   for (const auto& r : res->records) {
     EXPECT_EQ(r.author, "synthetic_carol");
     EXPECT_TRUE(r.timestamp.ends_with("Z"));
-    EXPECT_TRUE(r.fields["track_uri"].get<std::string>().starts_with("spotify:track:"));
-    EXPECT_TRUE(r.id.ends_with(r.fields["track_uri"].get<std::string>()));
+    ASSERT_NE(r.text_field("track_uri"), nullptr);
+    EXPECT_TRUE(r.text_field("track_uri")->starts_with("spotify:track:"));
+    EXPECT_TRUE(r.id.ends_with(*r.text_field("track_uri")));
     EXPECT_FALSE(r.fields.contains("ip_addr_decrypted"));
     EXPECT_FALSE(r.fields.contains("future_field_2031"));
   }

@@ -29,13 +29,14 @@ TEST(IngestX, ImportsTweetsWithTheAccountHandle) {
   ASSERT_EQ(res->records.size(), 30u);
   std::vector<std::string> texts;
   for (const auto& r : res->records) {
-    EXPECT_EQ(r.source, "x");
-    EXPECT_EQ(r.kind, "tweet");
+    EXPECT_EQ(r.source, Source::kX);
+    EXPECT_EQ(r.kind, RecordKind::kTweet);
     EXPECT_EQ(r.author, "synthetic_bob");
     EXPECT_EQ(r.id.size(), 19u);
     EXPECT_TRUE(r.timestamp.ends_with(" +0000 2018") || r.timestamp.ends_with(" +0000 2019"))
         << r.timestamp;
-    EXPECT_EQ(r.fields["lang"], "en");
+    ASSERT_NE(r.text_field("lang"), nullptr);
+    EXPECT_EQ(*r.text_field("lang"), "en");
     texts.push_back(r.text);
   }
   EXPECT_EQ(texts, fx.texts);

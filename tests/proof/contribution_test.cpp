@@ -174,7 +174,7 @@ TEST(ProofContribution, RedditMessagesReceivedFromOthersAreNotTheContributors) {
   auto imported = ingest::import_all(Source::kReddit, fx.zip, "export.zip");
   ASSERT_TRUE(imported.ok());
   uint64_t received = 0;
-  for (const auto& r : imported->records) received += r.kind == "message" && r.author != "erin_e";
+  for (const auto& r : imported->records) received += r.kind == ingest::RecordKind::kMessage && r.author != "erin_e";
   ASSERT_GT(received, 0u);
   ASSERT_LT(received, 20u);
   Evaluation ev = evaluate(Source::kReddit, fx.zip, "erin_e", empty_pool());

@@ -40,12 +40,6 @@
 
 namespace datadao::ingest {
 
-enum class Source { kReddit, kX, kOura, kSpotify };
-
-// "reddit" | "x" (or "twitter") | "oura" | "spotify".
-Result<Source> parse_source(std::string_view name);
-std::string_view source_name(Source source);
-
 Status import_reddit(ZipReader& zip, const RecordSink& sink, ImportSummary* summary);
 Status import_x(ZipReader& zip, const RecordSink& sink, ImportSummary* summary);
 Status import_spotify(ZipReader& zip, const RecordSink& sink, ImportSummary* summary);
