@@ -1,5 +1,7 @@
 #include "datadao/node/client.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <httplib.h>
 
 #include "datadao/codec/codec.hpp"

@@ -1,5 +1,7 @@
 #include "datadao/node/progress.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 

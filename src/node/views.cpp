@@ -1,5 +1,7 @@
 #include "datadao/node/views.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "datadao/codec/codec.hpp"
 #include "datadao/ledger/json.hpp"
 

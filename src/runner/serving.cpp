@@ -1,5 +1,7 @@
 #include "datadao/runner/serving.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <limits>
 #include <list>

@@ -1,5 +1,7 @@
 #include "datadao/wallet/public_identity.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "file_io.hpp"
 
 #include "datadao/codec/codec.hpp"

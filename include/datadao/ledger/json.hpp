@@ -3,7 +3,7 @@
 // from them (the canonical binary encoding is the interchange format). Thread-safe.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "datadao/ledger/state.hpp"
 #include "datadao/ledger/transaction.hpp"

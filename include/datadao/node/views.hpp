@@ -2,7 +2,7 @@
 // speak the same shapes. Pure functions; thread-safe.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "datadao/ledger/chain.hpp"
 #include "datadao/ledger/state.hpp"

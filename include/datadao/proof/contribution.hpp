@@ -106,7 +106,7 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "datadao/common/result.hpp"
 #include "datadao/crypto/crypto.hpp"

@@ -15,7 +15,7 @@
 #include <filesystem>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "datadao/common/result.hpp"
 #include "datadao/crypto/crypto.hpp"
