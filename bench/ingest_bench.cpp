@@ -33,7 +33,7 @@
 
 #include "datadao/crypto/crypto.hpp"
 #include "datadao/ingest/csv_reader.hpp"
-#include "datadao/ingest/fixtures.hpp"
+#include "datadao/testing/fixtures.hpp"
 #include "datadao/ingest/importers.hpp"
 #include "datadao/privacy/pii.hpp"
 
@@ -171,7 +171,7 @@ std::string row(const std::vector<std::string>& fields) {
   std::string r;
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i) r += ',';
-    r += ingest::csv_field(fields[i]);
+    r += testkit::csv_field(fields[i]);
   }
   return r + "\r\n";
 }
@@ -184,7 +184,7 @@ std::string base36(Rng& rng, size_t n) {
 }
 
 // posts 30%, comments 50%, messages 20% of `bytes` (decompressed CSV bytes in total).
-std::vector<ingest::ZipFileSpec> make_export(uint64_t bytes, bool store) {
+std::vector<testkit::ZipFileSpec> make_export(uint64_t bytes, bool store) {
   Rng rng(20261125);
   const std::string me = "user_" + base36(rng, 6);
   std::string date = "2023-04-05 06:07:08 UTC";
@@ -271,7 +271,7 @@ int main(int argc, char** argv) {
   double gen_seconds = 0;
   if (!fs::exists(zip_path)) {
     auto t0 = std::chrono::steady_clock::now();
-    auto zip = ingest::make_zip(make_export(mib << 20, store));
+    auto zip = testkit::make_zip(make_export(mib << 20, store));
     if (!zip.ok()) return fail(zip.error());
     std::ofstream(zip_path, std::ios::binary).write(zip->data(), zip->size());
     gen_seconds = seconds_since(t0);

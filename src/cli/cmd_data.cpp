@@ -6,7 +6,7 @@
 
 #include "cli.hpp"
 #include "datadao/codec/codec.hpp"
-#include "datadao/ingest/fixtures.hpp"
+#include "datadao/testing/fixtures.hpp"
 #include "datadao/ingest/importers.hpp"
 #include "datadao/privacy/pii.hpp"
 
@@ -66,7 +66,7 @@ void register_data_commands(CLI::App& app, Context& ctx) {
 
   static std::string fx_source, fx_user, fx_out;
   static std::vector<std::string> fx_pii;
-  static ingest::FixtureOptions fx;
+  static testkit::FixtureOptions fx;
   auto* fixture = app.add_subcommand(
       "fixture",
       "Write a synthetic export (zip) in a platform's exact format, deterministic from a seed, "
@@ -99,20 +99,20 @@ void register_data_commands(CLI::App& app, Context& ctx) {
     const auto src = unwrap(ingest::parse_source(fx_source));
     fx.username = fx_user;
     fx.pii = fx_pii;
-    auto make = [&]() -> Result<ingest::Fixture> {
+    auto make = [&]() -> Result<testkit::Fixture> {
       switch (src) {
         case ingest::Source::kReddit:
-          return ingest::make_reddit_export(fx);
+          return testkit::make_reddit_export(fx);
         case ingest::Source::kX:
-          return ingest::make_x_export(fx);
+          return testkit::make_x_export(fx);
         case ingest::Source::kOura:
-          return ingest::make_oura_export(fx);
+          return testkit::make_oura_export(fx);
         case ingest::Source::kSpotify:
-          return ingest::make_spotify_export(fx);
+          return testkit::make_spotify_export(fx);
       }
       return make_error(ErrorCode::kInvalidArgument, "unknown source '" + fx_source + "'");
     };
-    const ingest::Fixture f = unwrap(make());
+    const testkit::Fixture f = unwrap(make());
     std::ofstream out(fx_out, std::ios::binary | std::ios::trunc);
     out.write(f.zip.data(), static_cast<std::streamsize>(f.zip.size()));
     out.close();

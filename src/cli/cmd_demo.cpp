@@ -23,7 +23,7 @@
 
 #include "cli.hpp"
 #include "datadao/codec/codec.hpp"
-#include "datadao/ingest/fixtures.hpp"
+#include "datadao/testing/fixtures.hpp"
 #include "datadao/node/api_server.hpp"
 #include "datadao/node/node.hpp"
 #include "datadao/proof/contribution.hpp"
@@ -161,17 +161,17 @@ void Demo::contribute(const wallet::Wallet& w, const std::string& handle, const 
 
 void Demo::contribute_all() {
   std::cout << "\n== " << users_.size() << " users export their data and contribute it\n";
-  std::map<std::string, ingest::Fixture> first_exports;  // user 0's, re-uploaded by the copier
+  std::map<std::string, testkit::Fixture> first_exports;  // user 0's, re-uploaded by the copier
   std::map<std::string, std::vector<std::string>> previous_texts;  // by source
   for (auto& u : users_) {
     for (const char* src : kSources) {
-      ingest::FixtureOptions fo;
+      testkit::FixtureOptions fo;
       fo.seed = 1000 * (1 + std::string(src).size()) + u.index;
       fo.username = u.handle;
       fo.records = o_.records;
       Submission s{u.index, src, u.w.name, false, false, {}, 0};
       const std::string source = src;
-      ingest::Fixture fx;
+      testkit::Fixture fx;
       if (source == "reddit" || source == "x") {
         fo.duplicates = 1;
         fo.near_duplicates = 1;
@@ -190,13 +190,13 @@ void Demo::contribute_all() {
           s.copied = fo.copied_texts;
         }
         fx =
-            unwrap(source == "reddit" ? ingest::make_reddit_export(fo) : ingest::make_x_export(fo));
+            unwrap(source == "reddit" ? testkit::make_reddit_export(fo) : testkit::make_x_export(fo));
         previous = fx.texts;
       } else if (source == "spotify") {
         fo.spotify_extended = u.index % 2 == 1;
-        fx = unwrap(ingest::make_spotify_export(fo));
+        fx = unwrap(testkit::make_spotify_export(fo));
       } else {
-        fx = unwrap(ingest::make_oura_export(fo));
+        fx = unwrap(testkit::make_oura_export(fo));
       }
       for (auto& f : forbidden_strings(u.index, u.handle)) forbidden_[source].push_back(f);
       if (u.index == 0) first_exports[source] = fx;

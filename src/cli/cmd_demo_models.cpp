@@ -40,7 +40,7 @@
 
 #include "cli.hpp"
 #include "datadao/codec/codec.hpp"
-#include "datadao/ingest/fixtures.hpp"
+#include "datadao/testing/fixtures.hpp"
 #include "datadao/ledger/models.hpp"
 #include "datadao/ml/text_model.hpp"
 #include "datadao/runner/runner.hpp"
@@ -164,16 +164,16 @@ void ModelsDemo::contribute_and_validate() {
   for (auto& u : users_) {
     const std::string handle = "dd_" + u.w.name;
     for (const char* src : {"reddit", "spotify", "oura"}) {
-      ingest::FixtureOptions fo;
+      testkit::FixtureOptions fo;
       fo.seed = 7000 + 31 * u.index + std::string(src).size();
       fo.username = handle;
       fo.records = o_.records;
       fo.realistic_text = true;
       fo.person_seed = 1 + u.index;  // the same person behind the Spotify and Oura exports
       const std::string source = src;
-      ingest::Fixture fx = unwrap(source == "reddit"    ? ingest::make_reddit_export(fo)
-                                  : source == "spotify" ? ingest::make_spotify_export(fo)
-                                                        : ingest::make_oura_export(fo));
+      testkit::Fixture fx = unwrap(source == "reddit"    ? testkit::make_reddit_export(fo)
+                                  : source == "spotify" ? testkit::make_spotify_export(fo)
+                                                        : testkit::make_oura_export(fo));
       const wallet::Wallet& op = source == "reddit" ? reddit_op_ : health_op_;
       u.contribution[source] =
           net_.contribute(u.w, pool_[source], op.box.public_key, source,
@@ -186,26 +186,26 @@ void ModelsDemo::contribute_and_validate() {
   {
     // user01's own export generator run again under another name: the same posts, comments
     // and messages, byte for byte.
-    ingest::FixtureOptions fo;
+    testkit::FixtureOptions fo;
     fo.seed = 7000 + 31 * 1 + std::string("reddit").size();
     fo.username = "dd_copycat";
     fo.records = o_.records;
     fo.realistic_text = true;
-    ingest::Fixture fx = unwrap(ingest::make_reddit_export(fo));
+    testkit::Fixture fx = unwrap(testkit::make_reddit_export(fo));
     copycat_contribution_ = net_.contribute(copycat_, pool_["reddit"], reddit_op_.box.public_key,
                                             "reddit", fx.account_identity, fx.zip);
     // Label noise: realistic posts and comments written for other subreddits (another person's
     // export, never contributed), planted under this export's own randomly drawn subreddits.
-    ingest::FixtureOptions src;
+    testkit::FixtureOptions src;
     src.seed = 93;
     src.username = "dd_unrelated";
     src.records = o_.records;
     src.realistic_text = true;
-    const ingest::Fixture other = unwrap(ingest::make_reddit_export(src));
+    const testkit::Fixture other = unwrap(testkit::make_reddit_export(src));
     fo.seed = 92;
     fo.username = "dd_noisy";
     fo.copied_texts = other.texts;
-    fx = unwrap(ingest::make_reddit_export(fo));
+    fx = unwrap(testkit::make_reddit_export(fo));
     noisy_contribution_ = net_.contribute(noisy_, pool_["reddit"], reddit_op_.box.public_key,
                                           "reddit", fx.account_identity, fx.zip);
   }

@@ -1,4 +1,4 @@
-#include "datadao/ingest/fixtures.hpp"
+#include "datadao/testing/fixtures.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,6 +14,8 @@
 
 namespace datadao::ingest {
 namespace {
+
+using namespace testkit;  // the synthetic exports
 
 TEST(IngestFixtures, SameSeedGivesIdenticalBytes) {
   FixtureOptions o;

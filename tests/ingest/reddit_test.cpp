@@ -5,11 +5,13 @@
 #include <set>
 
 #include "datadao/ingest/csv_reader.hpp"
-#include "datadao/ingest/fixtures.hpp"
+#include "datadao/testing/fixtures.hpp"
 #include "datadao/ingest/importers.hpp"
 
 namespace datadao::ingest {
 namespace {
+
+using namespace testkit;  // the synthetic exports
 
 Fixture reddit(FixtureOptions o = {}) {
   auto fx = make_reddit_export(o);

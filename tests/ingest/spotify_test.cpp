@@ -1,10 +1,12 @@
 #include <gtest/gtest.h>
 
-#include "datadao/ingest/fixtures.hpp"
+#include "datadao/testing/fixtures.hpp"
 #include "datadao/ingest/importers.hpp"
 
 namespace datadao::ingest {
 namespace {
+
+using namespace testkit;  // the synthetic exports
 
 TEST(IngestSpotify, ImportsAccountDataStreamingHistory) {
   FixtureOptions o;

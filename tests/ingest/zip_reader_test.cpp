@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include "datadao/ingest/fixtures.hpp"
+#include "datadao/testing/fixtures.hpp"
 
 namespace datadao::ingest {
 namespace {
+
+using namespace testkit;  // the synthetic exports
 
 std::string zip_of(const std::vector<ZipFileSpec>& files) {
   auto z = make_zip(files);

@@ -1,7 +1,7 @@
 // GrantAccess and RevokeAccess rules.
 #include <gtest/gtest.h>
 
-#include "ledger_test_util.hpp"
+#include "datadao/testing/ledger.hpp"
 
 namespace datadao::ledger {
 namespace {

@@ -10,7 +10,7 @@
 #include "datadao/codec/codec.hpp"
 #include "datadao/ledger/chain.hpp"
 #include "datadao/ledger/json.hpp"
-#include "ledger_test_util.hpp"
+#include "datadao/testing/ledger.hpp"
 
 namespace datadao::ledger {
 namespace {

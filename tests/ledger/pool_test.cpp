@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "datadao/ledger/chain.hpp"
-#include "ledger_test_util.hpp"
+#include "datadao/testing/ledger.hpp"
 
 namespace datadao::ledger {
 namespace {

@@ -5,7 +5,7 @@
 #include <map>
 #include <random>
 
-#include "ledger_test_util.hpp"
+#include "datadao/testing/ledger.hpp"
 
 namespace datadao::ledger {
 namespace {

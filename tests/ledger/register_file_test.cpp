@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "ledger_test_util.hpp"
+#include "datadao/testing/ledger.hpp"
 
 namespace datadao::ledger {
 namespace {

@@ -5,7 +5,7 @@
 #include <map>
 
 #include "datadao/codec/codec.hpp"
-#include "ledger_test_util.hpp"
+#include "datadao/testing/ledger.hpp"
 
 namespace datadao::ledger {
 namespace {

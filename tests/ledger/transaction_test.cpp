@@ -4,7 +4,7 @@
 
 #include "datadao/codec/codec.hpp"
 #include "datadao/ledger/json.hpp"
-#include "ledger_test_util.hpp"
+#include "datadao/testing/ledger.hpp"
 
 namespace datadao::ledger {
 namespace {

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "datadao/codec/codec.hpp"
-#include "ledger_test_util.hpp"
+#include "datadao/testing/ledger.hpp"
 
 namespace datadao::ledger {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "datadao/ingest/fixtures.hpp"
+#include "datadao/testing/fixtures.hpp"
 #include "datadao/proof/contribution.hpp"
 
 namespace datadao::ml {
@@ -226,13 +226,13 @@ TEST(MlDatasets, LabeledTextsGiveContributorAndSubredditOrLanguage) {
 
 // Refined records as a pool validator makes them from a fixture export.
 std::string refined_fixture(ingest::Source source, uint64_t seed, size_t records) {
-  ingest::FixtureOptions o;
+  testkit::FixtureOptions o;
   o.seed = seed;
   o.records = records;
   o.username = "user_" + std::to_string(seed);
-  auto fx = source == ingest::Source::kOura     ? ingest::make_oura_export(o)
-            : source == ingest::Source::kReddit ? ingest::make_reddit_export(o)
-                                                : ingest::make_spotify_export(o);
+  auto fx = source == ingest::Source::kOura     ? testkit::make_oura_export(o)
+            : source == ingest::Source::kReddit ? testkit::make_reddit_export(o)
+                                                : testkit::make_spotify_export(o);
   EXPECT_TRUE(fx.ok());
   crypto::SymmetricKey key;
   for (size_t i = 0; i < key.size(); ++i) key.data()[i] = static_cast<uint8_t>(i);

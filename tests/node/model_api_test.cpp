@@ -12,14 +12,14 @@
 #include "datadao/node/client.hpp"
 #include "datadao/node/node.hpp"
 #include "datadao/node/progress.hpp"
-#include "in_process_node.hpp"
+#include "datadao/testing/in_process_node.hpp"
 
 namespace datadao::node {
 namespace {
 
 using nlohmann::json;
 
-class ModelApiTest : public InProcessNode {
+class ModelApiTest : public testkit::InProcessNode {
  protected:
   void SetUp() override {
     start_node("model-chain", {{alice_.public_key, 10},

@@ -11,14 +11,14 @@
 #include "datadao/node/api_server.hpp"
 #include "datadao/node/client.hpp"
 #include "datadao/node/node.hpp"
-#include "in_process_node.hpp"
+#include "datadao/testing/in_process_node.hpp"
 
 namespace datadao::node {
 namespace {
 
 using nlohmann::json;
 
-class PoolApiTest : public InProcessNode {
+class PoolApiTest : public testkit::InProcessNode {
  protected:
   void SetUp() override {
     start_node("pool-chain", {{alice_.public_key, 10}, {val_.public_key, 10}});

@@ -9,14 +9,14 @@
 
 #include "datadao/codec/codec.hpp"
 #include "datadao/ledger/chain.hpp"
-#include "in_process_node.hpp"
+#include "datadao/testing/in_process_node.hpp"
 
 namespace datadao::node {
 namespace {
 
 using nlohmann::json;
 
-class ShareApiTest : public InProcessNode {
+class ShareApiTest : public testkit::InProcessNode {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(start_node("share-chain", {{alice_.public_key, 10},

@@ -11,7 +11,7 @@
 
 #include "datadao/codec/codec.hpp"
 #include "datadao/node/serving.hpp"
-#include "in_process_node.hpp"
+#include "datadao/testing/in_process_node.hpp"
 
 namespace datadao::node {
 namespace {
@@ -36,7 +36,7 @@ class EchoEngine final : public InferenceEngine {
   std::atomic<int> runs{0};
 };
 
-class UseRouteTest : public InProcessNode {
+class UseRouteTest : public testkit::InProcessNode {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(start_node(

@@ -28,15 +28,15 @@ std::string reddit_zip(const std::vector<RedditRow>& posts, bool with_comments =
                            ? "https://www.reddit.com/r/" + r.sub + "/comments/" + r.id + "/slug/"
                            : r.permalink;
     csv += r.id + "," + link + "," + r.date + ",10.1.2.3," + r.sub + ",0,A title here,," +
-           ingest::csv_field(r.body) + "\r\n";
+           testkit::csv_field(r.body) + "\r\n";
   }
-  std::vector<ingest::ZipFileSpec> files = {
+  std::vector<testkit::ZipFileSpec> files = {
       {"statistics.csv", "statistic,value\r\naccount name,ivy_i\r\n"}, {"posts.csv", csv}};
   if (with_comments) {
     files.push_back(
         {"comments.csv", "id,permalink,date,ip,subreddit,gildings,link,parent,body,media\r\n"});
   }
-  auto zip = ingest::make_zip(files);
+  auto zip = testkit::make_zip(files);
   EXPECT_TRUE(zip.ok());
   return *zip;
 }
@@ -97,24 +97,24 @@ TEST(ProofAuthenticity, RedditPermalinkMustMatchSubredditAndId) {
 
 TEST(ProofAuthenticity, ImporterErrorsBecomeTheReason) {
   expect_inauthentic(Source::kReddit, "this is not a zip archive", "export.zip");
-  auto no_account = ingest::make_zip({{"data/tweets.js", "window.YTD.tweets.part0 = []"}});
+  auto no_account = testkit::make_zip({{"data/tweets.js", "window.YTD.tweets.part0 = []"}});
   expect_inauthentic(Source::kX, *no_account, "no data/account.js");
   auto missing_column =
-      ingest::make_zip({{"posts.csv", "id,date,title\r\nabc123,2021-05-06 07:08:09 UTC,hello\r\n"},
+      testkit::make_zip({{"posts.csv", "id,date,title\r\nabc123,2021-05-06 07:08:09 UTC,hello\r\n"},
                         {"comments.csv", "id,date,body\r\n"}});
   expect_inauthentic(Source::kReddit, *missing_column, "missing required column 'body'");
 }
 
 TEST(ProofAuthenticity, MalformedJsonReasonDoesNotQuoteTheInput) {
   auto zip =
-      ingest::make_zip({{"oura.json", std::string(R"({"sleep":[{"day":"2023-01-01","note":")") +
+      testkit::make_zip({{"oura.json", std::string(R"({"sleep":[{"day":"2023-01-01","note":")") +
                                           kSecretBody + "\n\"}]}"}});
   expect_inauthentic(Source::kOura, *zip, "oura.json");
 }
 
 std::string x_zip(const json& tweets) {
   json account = json::array({{{"account", {{"username", "ivy_i"}}}}});
-  auto zip = ingest::make_zip({{"data/account.js", "window.YTD.account.part0 = " + account.dump()},
+  auto zip = testkit::make_zip({{"data/account.js", "window.YTD.account.part0 = " + account.dump()},
                                {"data/tweets.js", "window.YTD.tweets.part0 = " + tweets.dump()}});
   EXPECT_TRUE(zip.ok());
   return *zip;
@@ -141,11 +141,11 @@ TEST(ProofAuthenticity, XTweetsNeedUniqueDecimalIdsAndParsableDates) {
 }
 
 TEST(ProofAuthenticity, SpotifyTimestampsMustParse) {
-  auto zip = ingest::make_zip({{"MyData/StreamingHistory_music_0.json",
+  auto zip = testkit::make_zip({{"MyData/StreamingHistory_music_0.json",
                                 R"([{"endTime":"03/04/2022 10:11","artistName":"Velmira",)"
                                 R"("trackName":"Glass","msPlayed":1000}])"}});
   expect_inauthentic(Source::kSpotify, *zip, "stream 1: timestamp does not parse");
-  auto negative = ingest::make_zip({{"MyData/StreamingHistory_music_0.json",
+  auto negative = testkit::make_zip({{"MyData/StreamingHistory_music_0.json",
                                      R"([{"endTime":"2022-03-04 10:11","artistName":"Velmira",)"
                                      R"("trackName":"Glass","msPlayed":-5}])"}});
   expect_inauthentic(Source::kSpotify, *negative, "non-negative integer");
@@ -154,7 +154,7 @@ TEST(ProofAuthenticity, SpotifyTimestampsMustParse) {
 TEST(ProofAuthenticity, OuraDaysMustParseAndBeUniquePerKind) {
   auto doc = [](const json& sleep, const json& activity) {
     auto zip =
-        ingest::make_zip({{"oura.json", json{{"sleep", sleep}, {"activity", activity}}.dump()}});
+        testkit::make_zip({{"oura.json", json{{"sleep", sleep}, {"activity", activity}}.dump()}});
     EXPECT_TRUE(zip.ok());
     return *zip;
   };

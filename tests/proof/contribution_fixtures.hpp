@@ -6,13 +6,13 @@
 #include <algorithm>
 #include <string>
 
-#include "datadao/ingest/fixtures.hpp"
+#include "datadao/testing/fixtures.hpp"
 #include "datadao/proof/contribution.hpp"
 
 namespace datadao::proof::testing {
 
-using ingest::Fixture;
-using ingest::FixtureOptions;
+using testkit::Fixture;
+using testkit::FixtureOptions;
 using ingest::Source;
 using nlohmann::json;
 
@@ -37,15 +37,15 @@ inline Fixture make(Source source, FixtureOptions o) {
   Result<Fixture> fx = [&] {
     switch (source) {
       case Source::kReddit:
-        return ingest::make_reddit_export(o);
+        return testkit::make_reddit_export(o);
       case Source::kX:
-        return ingest::make_x_export(o);
+        return testkit::make_x_export(o);
       case Source::kSpotify:
-        return ingest::make_spotify_export(o);
+        return testkit::make_spotify_export(o);
       case Source::kOura:
-        return ingest::make_oura_export(o);
+        return testkit::make_oura_export(o);
     }
-    return ingest::make_oura_export(o);
+    return testkit::make_oura_export(o);
   }();
   EXPECT_TRUE(fx.ok()) << fx.error().to_string();
   return std::move(fx).value();

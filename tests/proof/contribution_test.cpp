@@ -12,8 +12,8 @@
 namespace datadao::proof {
 namespace {
 
-using ingest::Fixture;
-using ingest::FixtureOptions;
+using testkit::Fixture;
+using testkit::FixtureOptions;
 using ingest::Source;
 using namespace testing;
 using nlohmann::json;
@@ -183,7 +183,7 @@ TEST(ProofContribution, RedditMessagesReceivedFromOthersAreNotTheContributors) {
 }
 
 std::string spotify_extended_zip(const json& items) {
-  auto zip = ingest::make_zip({{"MyData/Userdata.json", R"({"username":"fay_f"})"},
+  auto zip = testkit::make_zip({{"MyData/Userdata.json", R"({"username":"fay_f"})"},
                                {"Streaming_History_Audio_2022_0.json", items.dump()}});
   EXPECT_TRUE(zip.ok());
   return *zip;
@@ -216,7 +216,7 @@ TEST(ProofContribution, SpotifyAndOuraQualityRules) {
   json activity = json::array({{{"day", "2023-01-01"}, {"steps", 9000}, {"total_calories", 2100}},
                                {{"day", "2023-01-02"}, {"steps", 900000}}});
   json readiness = json::array({{{"day", "2023-01-01"}, {"contributors", {{"hrv_balance", 101}}}}});
-  auto zip = ingest::make_zip(
+  auto zip = testkit::make_zip(
       {{"oura.json",
         json{{"sleep", sleep}, {"activity", activity}, {"readiness", readiness}}.dump()}});
   ASSERT_TRUE(zip.ok());

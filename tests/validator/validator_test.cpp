@@ -10,7 +10,7 @@
 #include <random>
 
 #include "datadao/codec/codec.hpp"
-#include "datadao/ingest/fixtures.hpp"
+#include "datadao/testing/fixtures.hpp"
 #include "datadao/ledger/chain.hpp"
 #include "datadao/node/api_server.hpp"
 #include "datadao/node/client.hpp"
@@ -177,14 +177,14 @@ class ValidatorTest : public ::testing::Test {
     return std::string(plain.begin(), plain.end());
   }
 
-  static ingest::Fixture reddit(uint64_t seed, const std::string& user, size_t records,
+  static testkit::Fixture reddit(uint64_t seed, const std::string& user, size_t records,
                                 std::vector<std::string> pii = {}) {
-    ingest::FixtureOptions o;
+    testkit::FixtureOptions o;
     o.seed = seed;
     o.username = user;
     o.records = records;
     o.pii = std::move(pii);
-    auto fx = ingest::make_reddit_export(o);
+    auto fx = testkit::make_reddit_export(o);
     EXPECT_TRUE(fx.ok());
     return std::move(fx).value();
   }
@@ -203,7 +203,7 @@ class ValidatorTest : public ::testing::Test {
 
 TEST_F(ValidatorTest, ContributionIsAttestedWithScoresAndTokens) {
   const uint64_t pool = create_pool("reddit-dao", "reddit");
-  ingest::Fixture fx = reddit(1, "alice_r", 10);
+  testkit::Fixture fx = reddit(1, "alice_r", 10);
   const uint64_t id = contribute(alice_, pool, "reddit", fx.zip, "alice_r");
   auto v = open_validator("reddit-dao");
   ASSERT_TRUE(v);
@@ -232,7 +232,7 @@ TEST_F(ValidatorTest, ContributionIsAttestedWithScoresAndTokens) {
 
 TEST_F(ValidatorTest, ReuploadByAnotherWalletEarnsNothing) {
   const uint64_t pool = create_pool("reddit-dao", "reddit");
-  ingest::Fixture fx = reddit(2, "alice_r", 10);
+  testkit::Fixture fx = reddit(2, "alice_r", 10);
   const uint64_t first = contribute(alice_, pool, "reddit", fx.zip, "alice_r");
   auto v = open_validator("reddit-dao");
   ASSERT_TRUE(v);
@@ -262,11 +262,11 @@ TEST_F(ValidatorTest, ReuploadByAnotherWalletEarnsNothing) {
 
 TEST_F(ValidatorTest, CopiedPostsWithSmallEditsEarnNothingForTheCopiedPart) {
   const uint64_t pool = create_pool("x-dao", "x");
-  ingest::FixtureOptions ao;
+  testkit::FixtureOptions ao;
   ao.seed = 9;
   ao.username = "alice_x";
   ao.records = 40;
-  auto alice_fx = ingest::make_x_export(ao);
+  auto alice_fx = testkit::make_x_export(ao);
   ASSERT_TRUE(alice_fx.ok());
   // Near copies: alice's texts with a word added, kept only when still similar enough to count
   // (Jaccard of character 5-grams >= 0.85), plus one verbatim copy.
@@ -284,12 +284,12 @@ TEST_F(ValidatorTest, CopiedPostsWithSmallEditsEarnNothingForTheCopiedPart) {
   copied.push_back(alice_fx->texts.back());
   const uint64_t first = contribute(alice_, pool, "x", alice_fx->zip, "alice_x");
 
-  ingest::FixtureOptions bo;
+  testkit::FixtureOptions bo;
   bo.seed = 10;
   bo.username = "bob_x";
   bo.records = 12;
   bo.copied_texts = copied;
-  auto bob_fx = ingest::make_x_export(bo);
+  auto bob_fx = testkit::make_x_export(bo);
   ASSERT_TRUE(bob_fx.ok());
   const uint64_t second = contribute(bob_, pool, "x", bob_fx->zip, "bob_x");
 
@@ -312,7 +312,7 @@ TEST_F(ValidatorTest, RefinedBlobHoldsNoPlantedPiiAndOpensOnlyWithThePoolKey) {
   const std::vector<std::string> pii = {"jane.doe@example.com", "+1 415 555 0132",
                                         "4111 1111 1111 1111",  "DE89 3704 0044 0532 0130 00",
                                         "192.168.20.77",        "u/alice_r"};
-  ingest::Fixture fx = reddit(3, "alice_r", 12, pii);
+  testkit::Fixture fx = reddit(3, "alice_r", 12, pii);
   const uint64_t id = contribute(alice_, pool, "reddit", fx.zip, "alice_r");
   auto v = open_validator("reddit-dao");
   ASSERT_TRUE(v);
@@ -384,7 +384,7 @@ TEST_F(ValidatorTest, WrongWalletCannotValidate) {
 
 TEST_F(ValidatorTest, RestartRebuildsIndexAndStillCatchesDuplicates) {
   const uint64_t pool = create_pool("reddit-dao", "reddit");
-  ingest::Fixture fx = reddit(6, "alice_r", 10);
+  testkit::Fixture fx = reddit(6, "alice_r", 10);
   const uint64_t first = contribute(alice_, pool, "reddit", fx.zip, "alice_r");
   uint64_t accepted = 0;
   {
@@ -427,7 +427,7 @@ TEST_F(ValidatorTest, NodeDownLeavesContributionsPendingAndNoCrash) {
 
 TEST_F(ValidatorTest, MissingBlobIsDeferredAndLeftPending) {
   const uint64_t pool = create_pool("reddit-dao", "reddit");
-  ingest::Fixture fx = reddit(8, "alice_r", 6);
+  testkit::Fixture fx = reddit(8, "alice_r", 6);
   // Registered and contributed, but the ciphertext never reached the vault.
   const crypto::SymmetricKey key = crypto::random_key();
   auto blob = vault::encode_blob(crypto::as_bytes(fx.zip), key);
@@ -471,10 +471,10 @@ TEST_F(ValidatorTest, KeyNotSealedToThePoolIsAttestedNotAuthentic) {
 // the contributing wallet (owned = true with a tag derived from the account), so they earn.
 TEST_F(ValidatorTest, OuraWithoutIdentityIsAccepted) {
   const uint64_t pool = create_pool("oura-dao", "oura");
-  ingest::FixtureOptions o;
+  testkit::FixtureOptions o;
   o.seed = 11;
   o.records = 10;
-  auto fx = ingest::make_oura_export(o);
+  auto fx = testkit::make_oura_export(o);
   ASSERT_TRUE(fx.ok());
   EXPECT_TRUE(fx->account_identity.empty());
   const uint64_t id = contribute(alice_, pool, "oura", fx->zip, "alice");
@@ -497,7 +497,7 @@ TEST_F(ValidatorTest, OuraWithoutIdentityIsAccepted) {
   // The claimed handle binds nothing for Oura: another wallet's own days under the same claim
   // still earn.
   o.seed = 12;
-  auto own = ingest::make_oura_export(o);
+  auto own = testkit::make_oura_export(o);
   ASSERT_TRUE(own.ok());
   const uint64_t third = contribute(bob_, pool, "oura", own->zip, "alice");
   RoundReport r3 = round(*v);
@@ -511,10 +511,10 @@ TEST_F(ValidatorTest, OuraWithoutIdentityIsAccepted) {
 // because every record is a duplicate, not because of ownership.
 TEST_F(ValidatorTest, OuraReuploadIsOwnedButAllDuplicates) {
   const uint64_t pool = create_pool("oura-dao", "oura");
-  ingest::FixtureOptions o;
+  testkit::FixtureOptions o;
   o.seed = 13;
   o.records = 8;
-  auto fx = ingest::make_oura_export(o);
+  auto fx = testkit::make_oura_export(o);
   ASSERT_TRUE(fx.ok());
   const uint64_t first = contribute(alice_, pool, "oura", fx->zip, "(no account)");
   auto v = open_validator("oura-dao");
@@ -544,12 +544,12 @@ TEST_F(ValidatorTest, OuraReuploadIsOwnedButAllDuplicates) {
 TEST_F(ValidatorTest, NoteSaysOneExactDuplicateInTheSingular) {
   // X: every text is a tweet, so the planted duplicate cannot land in a low-quality record.
   const uint64_t pool = create_pool("x-dao", "x");
-  ingest::FixtureOptions o;
+  testkit::FixtureOptions o;
   o.seed = 14;
   o.username = "alice_x";
   o.records = 10;
   o.duplicates = 1;
-  auto fx = ingest::make_x_export(o);
+  auto fx = testkit::make_x_export(o);
   ASSERT_TRUE(fx.ok());
   const uint64_t id = contribute(alice_, pool, "x", fx->zip, "alice_x");
   auto v = open_validator("x-dao");

@@ -7,7 +7,7 @@
 #include "datadao/codec/codec.hpp"
 #include "datadao/wallet/home.hpp"
 #include "datadao/wallet/wallet.hpp"
-#include "temp_home.hpp"
+#include "datadao/testing/temp_home.hpp"
 
 namespace datadao::wallet {
 namespace {
@@ -15,7 +15,7 @@ namespace {
 using nlohmann::json;
 constexpr const char* kPass = "correct horse battery";
 
-class WalletCorruptionTest : public testing::TempHomeTest {
+class WalletCorruptionTest : public testkit::TempHomeTest {
  protected:
   void SetUp() override {
     TempHomeTest::SetUp();

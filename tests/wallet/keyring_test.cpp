@@ -4,14 +4,14 @@
 #include <sys/stat.h>
 
 #include "datadao/codec/codec.hpp"
-#include "temp_home.hpp"
+#include "datadao/testing/temp_home.hpp"
 
 namespace datadao::wallet {
 namespace {
 
 constexpr const char* kPass = "correct horse battery";
 
-class WalletKeyringTest : public testing::TempHomeTest {
+class WalletKeyringTest : public testkit::TempHomeTest {
  protected:
   void SetUp() override {
     TempHomeTest::SetUp();

@@ -5,12 +5,12 @@
 #include <unistd.h>
 
 #include "datadao/wallet/wallet.hpp"
-#include "temp_home.hpp"
+#include "datadao/testing/temp_home.hpp"
 
 namespace datadao::wallet {
 namespace {
 
-class WalletPassphraseTest : public testing::TempHomeTest {
+class WalletPassphraseTest : public testkit::TempHomeTest {
  protected:
   std::filesystem::path file_with(const std::string& content) {
     auto p = root_ / "pass.txt";

@@ -7,14 +7,14 @@
 
 #include "datadao/codec/codec.hpp"
 #include "datadao/wallet/home.hpp"
-#include "temp_home.hpp"
+#include "datadao/testing/temp_home.hpp"
 
 namespace datadao::wallet {
 namespace {
 
 constexpr const char* kPass = "correct horse battery";
 
-class WalletTest : public testing::TempHomeTest {};
+class WalletTest : public testkit::TempHomeTest {};
 
 mode_t mode_of(const std::filesystem::path& p) {
   struct stat st {};

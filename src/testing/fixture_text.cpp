@@ -3,7 +3,7 @@
 #include <map>
 #include <vector>
 
-namespace datadao::ingest::fixture {
+namespace datadao::testkit::text {
 namespace {
 
 using Items = std::vector<std::string_view>;
@@ -658,4 +658,4 @@ std::string album_name(Rng& rng) {
 }
 std::string artist_name(Rng& rng) { return expand("{artist}", rng); }
 
-}  // namespace datadao::ingest::fixture
+}  // namespace datadao::testkit::text

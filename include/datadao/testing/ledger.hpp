@@ -12,6 +12,7 @@
 #include "datadao/ledger/chain.hpp"
 #include "datadao/ledger/state.hpp"
 #include "datadao/ledger/transaction.hpp"
+#include "datadao/testing/assertions.hpp"
 
 namespace datadao::ledger::test {
 
@@ -34,13 +35,7 @@ inline Genesis make_genesis(
   return g;
 }
 
-inline State must(Result<State> r) {
-  if (!r.ok()) {
-    ADD_FAILURE() << r.error().to_string();
-    std::abort();
-  }
-  return std::move(r).value();
-}
+using testkit::must;
 
 // Signs with the account's next nonce (as the state sees it) and applies.
 template <class P>

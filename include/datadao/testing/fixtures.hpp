@@ -43,7 +43,7 @@
 
 #include "datadao/common/result.hpp"
 
-namespace datadao::ingest {
+namespace datadao::testkit {
 
 // Recent-mode records (realistic_text or person_seed) lie before this instant:
 // 2026-01-01T00:00:00Z, so they are in the past for any validator clock after it.
@@ -91,4 +91,4 @@ Result<std::string> make_zip(const std::vector<ZipFileSpec>& files);
 // Quotes a CSV field per RFC 4180 when needed.
 std::string csv_field(const std::string& value);
 
-}  // namespace datadao::ingest
+}  // namespace datadao::testkit

@@ -1,5 +1,5 @@
-// Test helper: every test gets a fresh DATADAO_HOME (and no DATADAO_PASSPHRASE) and the
-// directory is removed afterwards.
+// GoogleTest fixture: every test gets a fresh DATADAO_HOME (and no DATADAO_PASSPHRASE) and the
+// directory is removed afterwards. Include from tests only.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -7,18 +7,19 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 
 #include "datadao/crypto/crypto.hpp"
+#include "datadao/testing/temp_dir.hpp"
 
-namespace datadao::wallet::testing {
+namespace datadao::testkit {
 
 class TempHomeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "datadao-wallet-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    root_ = tmpl;
+    dir_ = std::make_unique<TempDir>("datadao-wallet");
+    root_ = dir_->path();
     home_ = root_ / "home";  // not created yet: the code under test must create it
     ::setenv("DATADAO_HOME", home_.c_str(), 1);
     ::unsetenv("DATADAO_PASSPHRASE");
@@ -26,8 +27,7 @@ class TempHomeTest : public ::testing::Test {
   void TearDown() override {
     ::unsetenv("DATADAO_HOME");
     ::unsetenv("DATADAO_PASSPHRASE");
-    std::error_code ec;
-    std::filesystem::remove_all(root_, ec);
+    dir_.reset();
   }
 
   static crypto::KdfParams fast() { return crypto::KdfParams::interactive(); }
@@ -43,8 +43,9 @@ class TempHomeTest : public ::testing::Test {
         p, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   }
 
+  std::unique_ptr<TempDir> dir_;
   std::filesystem::path root_;
   std::filesystem::path home_;
 };
 
-}  // namespace datadao::wallet::testing
+}  // namespace datadao::testkit

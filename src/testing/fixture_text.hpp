@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-namespace datadao::ingest::fixture {
+namespace datadao::testkit::text {
 
 // splitmix64: deterministic on every platform (std distributions are not).
 class Rng {
@@ -56,4 +56,4 @@ std::string track_name(Rng& rng);
 std::string album_name(Rng& rng);
 std::string artist_name(Rng& rng);
 
-}  // namespace datadao::ingest::fixture
+}  // namespace datadao::testkit::text

@@ -1,4 +1,4 @@
-#include "datadao/ingest/fixtures.hpp"
+#include "datadao/testing/fixtures.hpp"
 
 #include <zip.h>
 
@@ -11,10 +11,10 @@
 
 #include "fixture_text.hpp"
 
-namespace datadao::ingest {
+namespace datadao::testkit {
 namespace {
 
-using fixture::Rng;
+using text::Rng;
 
 constexpr int64_t kDay = 86400;
 // Recent mode (realistic_text or person_seed): records span the days before kFixtureRecentEnd.
@@ -96,7 +96,7 @@ class TextPlan {
       if (std::string* t = take()) {
         std::string base = source();
         size_t sp = base.rfind(' ');
-        std::string changed = o.realistic_text ? fixture::plain_word(rng) : word(rng) + "x";
+        std::string changed = o.realistic_text ? text::plain_word(rng) : word(rng) + "x";
         *t = (sp == std::string::npos ? base : base.substr(0, sp)) + " " + changed;
       }
     }
@@ -289,16 +289,16 @@ Result<Fixture> make_reddit_export(const FixtureOptions& o) {
     Rng text_rng(o.seed ^ 0x5265616c52656464ull);
     for (size_t i = 0; i < 3 * n; ++i) {
       Written& w = written[i];
-      w.sub = text_rng.below(fixture::reddit_subreddit_count());
+      w.sub = text_rng.below(text::reddit_subreddit_count());
       if (i < n) {
-        w.title = fixture::reddit_post_title(text_rng, w.sub);
-        texts.push_back(fixture::reddit_post_body(text_rng, w.sub));
+        w.title = text::reddit_post_title(text_rng, w.sub);
+        texts.push_back(text::reddit_post_body(text_rng, w.sub));
       } else if (i < 2 * n) {
-        texts.push_back(fixture::reddit_comment(text_rng, w.sub));
+        texts.push_back(text::reddit_comment(text_rng, w.sub));
       } else {
         w.sent = text_rng.below(4) != 0;  // received messages are someone else's words
-        w.title = fixture::reddit_message_subject(text_rng, w.sub);
-        texts.push_back(fixture::reddit_message(text_rng, w.sub, w.sent));
+        w.title = text::reddit_message_subject(text_rng, w.sub);
+        texts.push_back(text::reddit_message(text_rng, w.sub, w.sent));
       }
     }
     for (auto& kind_times : times) kind_times = recent_times(text_rng, n, kRecentSpanDays);
@@ -321,7 +321,7 @@ Result<Fixture> make_reddit_export(const FixtureOptions& o) {
   };
   const char* kSubs[] = {"cpp", "AskReddit", "running", "Cooking", "datascience", "books"};
   auto subreddit = [&](size_t i) {
-    return o.realistic_text ? std::string(fixture::reddit_subreddit(written[i].sub))
+    return o.realistic_text ? std::string(text::reddit_subreddit(written[i].sub))
                             : std::string(kSubs[rng.below(std::size(kSubs))]);
   };
   std::string extra_h = o.extra_columns ? ",score_hidden_2031" : "";
@@ -386,7 +386,7 @@ Result<Fixture> make_x_export(const FixtureOptions& o) {
   std::vector<int64_t> times;
   if (o.realistic_text) {
     Rng text_rng(o.seed ^ 0x5265616c58000000ull);
-    for (size_t i = 0; i < o.records; ++i) texts.push_back(fixture::tweet(text_rng));
+    for (size_t i = 0; i < o.records; ++i) texts.push_back(text::tweet(text_rng));
     times = recent_times(text_rng, o.records, kRecentSpanDays);
   } else {
     texts = gibberish_texts(rng, o.records);
@@ -507,8 +507,8 @@ Result<Fixture> make_spotify_export(const FixtureOptions& o) {
       t += 120 + static_cast<int64_t>(rng.below(3600));
     }
     std::string artist =
-        realistic ? fixture::artist_name(rng) : kArtists[rng.below(std::size(kArtists))];
-    std::string track = realistic ? fixture::track_name(rng) : sentence(rng, 1, 4);
+        realistic ? text::artist_name(rng) : kArtists[rng.below(std::size(kArtists))];
+    std::string track = realistic ? text::track_name(rng) : sentence(rng, 1, 4);
     uint64_t ms = realistic ? plays[i].ms : 1000 + rng.below(300000);
     nlohmann::json it;
     if (o.spotify_extended) {
@@ -522,7 +522,7 @@ Result<Fixture> make_spotify_export(const FixtureOptions& o) {
             {"master_metadata_track_name", track},
             {"master_metadata_album_artist_name", artist},
             {"master_metadata_album_album_name",
-             realistic ? fixture::album_name(rng) : sentence(rng, 1, 3)},
+             realistic ? text::album_name(rng) : sentence(rng, 1, 3)},
             {"spotify_track_uri", "spotify:track:" + hex_id(rng, 22)},
             {"episode_name", nullptr},
             {"episode_show_name", nullptr},
@@ -685,4 +685,4 @@ Result<Fixture> make_oura_export(const FixtureOptions& o) {
   return fx;
 }
 
-}  // namespace datadao::ingest
+}  // namespace datadao::testkit
