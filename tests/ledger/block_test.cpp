@@ -3,19 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "datadao/codec/codec.hpp"
+#include "datadao/testing/ledger.hpp"
 
 namespace datadao::ledger {
 namespace {
 
-crypto::SigningKeyPair key_from(uint8_t seed) {
-  std::array<uint8_t, 32> s{};
-  s.fill(seed);
-  return crypto::SigningKeyPair::from_seed(crypto::as_bytes(s));
-}
-
 Block sample_block(size_t tx_count) {
-  auto alice = key_from(1);
-  auto bob = key_from(2);
+  auto alice = test::key_for(1);
+  auto bob = test::key_for(2);
   Block b;
   for (size_t i = 0; i < tx_count; ++i) {
     b.txs.push_back(make_tx("test-chain", alice, i + 1, Transfer{bob.public_key, 10 + i}));
@@ -29,7 +24,7 @@ Block sample_block(size_t tx_count) {
   h.genesis_hash.fill(0xef);
   h.timestamp = 1'700'000'000;
   h.tx_count = static_cast<uint32_t>(tx_count);
-  b.header = sign_header(h, key_from(9));
+  b.header = sign_header(h, test::key_for(9));
   return b;
 }
 
@@ -114,7 +109,7 @@ TEST(BlockTest, FlippedByteInSignedHeaderNeverVerifies) {
 
 TEST(BlockTest, SignatureFromAnotherKeyIsRejected) {
   Block b = sample_block(1);
-  b.header.header.proposer = key_from(10).public_key;  // claims another proposer
+  b.header.header.proposer = test::key_for(10).public_key;  // claims another proposer
   Status s = verify_header_signature(b.header);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, ErrorCode::kUnauthenticated);

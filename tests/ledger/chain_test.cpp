@@ -8,18 +8,12 @@
 
 #include "datadao/codec/codec.hpp"
 #include "datadao/store/sqlite.hpp"
+#include "datadao/testing/ledger.hpp"
 
 namespace datadao::ledger {
 namespace {
 
 constexpr char kChainId[] = "datadao-test";
-
-crypto::SigningKeyPair key_from(uint8_t seed) {
-  std::array<uint8_t, 32> s{};
-  s.fill(seed);
-  s[0] = 0x5a;
-  return crypto::SigningKeyPair::from_seed(crypto::as_bytes(s));
-}
 
 class ChainTest : public ::testing::Test {
  protected:
@@ -48,10 +42,10 @@ class ChainTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   Genesis genesis_;
-  crypto::SigningKeyPair operator_ = key_from(1);
-  crypto::SigningKeyPair alice_ = key_from(2);
-  crypto::SigningKeyPair bob_ = key_from(3);
-  crypto::SigningKeyPair carol_ = key_from(4);
+  crypto::SigningKeyPair operator_ = test::key_for(1);
+  crypto::SigningKeyPair alice_ = test::key_for(2);
+  crypto::SigningKeyPair bob_ = test::key_for(3);
+  crypto::SigningKeyPair carol_ = test::key_for(4);
 };
 
 TEST_F(ChainTest, GenesisBlockCommitsToGenesisStateAndEmptyTxRoot) {

@@ -11,7 +11,7 @@
 namespace datadao::vault {
 namespace {
 
-constexpr size_t kChunk = 64;
+constexpr size_t kFormatChunk = 64;
 
 Bytes pattern(size_t n, uint8_t seed = 7) {
   Bytes b(n);
@@ -32,11 +32,11 @@ void put_u32(Bytes& b, size_t off, uint32_t v) {
 TEST(VaultBlobFormat, RoundTripsEverySizeAroundChunkBoundaries) {
   auto key = crypto::random_key();
   for (size_t n :
-       {size_t{0}, size_t{1}, kChunk - 1, kChunk, kChunk + 1, 3 * kChunk, 10 * kChunk + 5}) {
+       {size_t{0}, size_t{1}, kFormatChunk - 1, kFormatChunk, kFormatChunk + 1, 3 * kFormatChunk, 10 * kFormatChunk + 5}) {
     Bytes plain = pattern(n);
-    auto blob = encode_blob(plain, key, kChunk);
+    auto blob = encode_blob(plain, key, kFormatChunk);
     ASSERT_TRUE(blob.ok()) << blob.error().to_string();
-    EXPECT_EQ(blob->size(), *ciphertext_size_for(n, kChunk)) << n;
+    EXPECT_EQ(blob->size(), *ciphertext_size_for(n, kFormatChunk)) << n;
     auto back = decode_blob(*blob, key, "blob test");
     ASSERT_TRUE(back.ok()) << n << ": " << back.error().to_string();
     EXPECT_EQ(*back, plain) << n;
@@ -44,13 +44,13 @@ TEST(VaultBlobFormat, RoundTripsEverySizeAroundChunkBoundaries) {
 }
 
 TEST(VaultBlobFormat, HeaderLayoutMatchesTheDocumentedFormat) {
-  Bytes plain = pattern(2 * kChunk + 3);
-  auto blob = encode_blob(plain, fixed_key(1), kChunk);
+  Bytes plain = pattern(2 * kFormatChunk + 3);
+  auto blob = encode_blob(plain, fixed_key(1), kFormatChunk);
   ASSERT_TRUE(blob.ok());
   EXPECT_EQ(std::string(blob->begin(), blob->begin() + 4), "DDV1");
   EXPECT_EQ((*blob)[4], 1);
   codec::Reader r(ByteView(blob->data() + 5, 12), "header");
-  EXPECT_EQ(r.u32("chunk size"), kChunk);
+  EXPECT_EQ(r.u32("chunk size"), kFormatChunk);
   EXPECT_EQ(r.u64("plaintext size"), plain.size());
   // 3 chunks: 41 + plaintext + 3 * 17.
   EXPECT_EQ(blob->size(), 41 + plain.size() + 3 * 17);
@@ -59,15 +59,15 @@ TEST(VaultBlobFormat, HeaderLayoutMatchesTheDocumentedFormat) {
 TEST(VaultBlobFormat, SameKeyStillGivesDifferentCiphertexts) {
   // The secretstream header is random, so equal files under an equal key are unlinkable.
   Bytes plain = pattern(100);
-  auto a = encode_blob(plain, fixed_key(3), kChunk);
-  auto b = encode_blob(plain, fixed_key(3), kChunk);
+  auto a = encode_blob(plain, fixed_key(3), kFormatChunk);
+  auto b = encode_blob(plain, fixed_key(3), kFormatChunk);
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_NE(*a, *b);
 }
 
 TEST(VaultBlobFormat, FlippedByteAnywhereIsDetected) {
   auto key = crypto::random_key();
-  auto blob = encode_blob(pattern(3 * kChunk + 10), key, kChunk);
+  auto blob = encode_blob(pattern(3 * kFormatChunk + 10), key, kFormatChunk);
   ASSERT_TRUE(blob.ok());
   for (size_t pos = 0; pos < blob->size(); ++pos) {
     for (uint8_t mask : {uint8_t{0x01}, uint8_t{0x80}}) {
@@ -82,9 +82,9 @@ TEST(VaultBlobFormat, FlippedByteAnywhereIsDetected) {
 
 TEST(VaultBlobFormat, FlippedByteInAChunkNamesThatChunk) {
   auto key = crypto::random_key();
-  auto blob = encode_blob(pattern(3 * kChunk + 10), key, kChunk);
+  auto blob = encode_blob(pattern(3 * kFormatChunk + 10), key, kFormatChunk);
   ASSERT_TRUE(blob.ok());
-  const size_t stride = kChunk + kChunkOverheadBytes;
+  const size_t stride = kFormatChunk + kChunkOverheadBytes;
   for (size_t chunk = 0; chunk < 4; ++chunk) {
     Bytes bad = *blob;
     bad[kBlobHeaderBytes + chunk * stride + 5] ^= 0x10;
@@ -98,7 +98,7 @@ TEST(VaultBlobFormat, FlippedByteInAChunkNamesThatChunk) {
 
 TEST(VaultBlobFormat, TruncatedBlobIsDetected) {
   auto key = crypto::random_key();
-  auto blob = encode_blob(pattern(2 * kChunk + 10), key, kChunk);
+  auto blob = encode_blob(pattern(2 * kFormatChunk + 10), key, kFormatChunk);
   ASSERT_TRUE(blob.ok());
   for (size_t len = 0; len < blob->size(); ++len) {
     auto r = decode_blob(ByteView(blob->data(), len), key, "blob cut");
@@ -112,7 +112,7 @@ TEST(VaultBlobFormat, HeaderRewriteThatKeepsTheLayoutIsDetected) {
   // With 10 bytes of plaintext, any chunk size >= 10 gives the same single-chunk layout, so only
   // the header being additional data of every chunk can catch a rewritten chunk size.
   auto key = crypto::random_key();
-  auto blob = encode_blob(pattern(10), key, kChunk);
+  auto blob = encode_blob(pattern(10), key, kFormatChunk);
   ASSERT_TRUE(blob.ok());
   Bytes bad = *blob;
   put_u32(bad, 5, 4096);
@@ -124,7 +124,7 @@ TEST(VaultBlobFormat, HeaderRewriteThatKeepsTheLayoutIsDetected) {
 
 TEST(VaultBlobFormat, AppendedBytesAreDetected) {
   auto key = crypto::random_key();
-  auto blob = encode_blob(pattern(kChunk + 1), key, kChunk);
+  auto blob = encode_blob(pattern(kFormatChunk + 1), key, kFormatChunk);
   ASSERT_TRUE(blob.ok());
   for (size_t extra : {size_t{1}, kChunkOverheadBytes, size_t{1000}}) {
     Bytes longer = *blob;
@@ -142,9 +142,9 @@ TEST(VaultBlobFormat, AppendedBytesAreDetected) {
 
 TEST(VaultBlobFormat, ChunkReorderIsDetected) {
   auto key = crypto::random_key();
-  auto blob = encode_blob(pattern(4 * kChunk), key, kChunk);
+  auto blob = encode_blob(pattern(4 * kFormatChunk), key, kFormatChunk);
   ASSERT_TRUE(blob.ok());
-  const size_t stride = kChunk + kChunkOverheadBytes;
+  const size_t stride = kFormatChunk + kChunkOverheadBytes;
   Bytes swapped = *blob;
   std::swap_ranges(swapped.begin() + kBlobHeaderBytes + stride,
                    swapped.begin() + kBlobHeaderBytes + 2 * stride,
@@ -155,7 +155,7 @@ TEST(VaultBlobFormat, ChunkReorderIsDetected) {
 }
 
 TEST(VaultBlobFormat, WrongKeyFails) {
-  auto blob = encode_blob(pattern(100), fixed_key(1), kChunk);
+  auto blob = encode_blob(pattern(100), fixed_key(1), kFormatChunk);
   ASSERT_TRUE(blob.ok());
   auto r = decode_blob(*blob, fixed_key(2), "blob key");
   ASSERT_FALSE(r.ok());
@@ -164,7 +164,7 @@ TEST(VaultBlobFormat, WrongKeyFails) {
 
 TEST(VaultBlobFormat, OversizedChunkSizeInHeaderIsRejected) {
   auto key = crypto::random_key();
-  auto blob = encode_blob(pattern(10), key, kChunk);
+  auto blob = encode_blob(pattern(10), key, kFormatChunk);
   ASSERT_TRUE(blob.ok());
   Bytes bad = *blob;
   put_u32(bad, 5, static_cast<uint32_t>(kMaxChunkSize + 1));
@@ -181,7 +181,7 @@ TEST(VaultBlobFormat, OversizedChunkSizeInHeaderIsRejected) {
 
 TEST(VaultBlobFormat, PlaintextAboveTheCallersLimitIsRejectedBeforeDecrypting) {
   auto key = crypto::random_key();
-  auto blob = encode_blob(pattern(1000), key, kChunk);
+  auto blob = encode_blob(pattern(1000), key, kFormatChunk);
   ASSERT_TRUE(blob.ok());
   auto r = decode_blob(*blob, key, "blob big", 999);
   ASSERT_FALSE(r.ok());

@@ -11,6 +11,7 @@
 #include "datadao/codec/codec.hpp"
 #include "datadao/vault/http_routes.hpp"
 #include "datadao/vault/vault.hpp"
+#include "datadao/testing/temp_dir.hpp"
 
 namespace datadao::vault {
 namespace {
@@ -18,23 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr uint64_t kMaxPut = 1u << 20;
-constexpr size_t kChunk = 4096;
-
-void write_file(const fs::path& p, const Bytes& data) {
-  std::ofstream f(p, std::ios::binary | std::ios::trunc);
-  f.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-}
-
-Bytes read_file(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return Bytes(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
-
-Bytes some_bytes(size_t n, uint8_t seed) {
-  Bytes b(n);
-  for (size_t i = 0; i < n; ++i) b[i] = static_cast<uint8_t>(i * 13 + seed + (i >> 9));
-  return b;
-}
+constexpr size_t kHttpChunk = 4096;
 
 // An httplib::Server listening on a free port of 127.0.0.1 in a background thread.
 class RunningServer {
@@ -94,29 +79,29 @@ class VaultHttpBackend : public ::testing::Test {
 
 TEST_F(VaultHttpBackend, SealAndOpenRoundTripThroughTheServer) {
   HttpBackend http = client();
-  Bytes data = some_bytes(50 * kChunk + 11, 1);
+  Bytes data = testkit::patterned_bytes(50 * kHttpChunk + 11, 1);
   fs::path in = dir_ / "work" / "plain";
-  write_file(in, data);
-  auto sealed = seal_file(in, http, kChunk);
+  testkit::write_bytes(in, data);
+  auto sealed = seal_file(in, http, kHttpChunk);
   ASSERT_TRUE(sealed.ok()) << sealed.error().to_string();
   auto [info, key] = std::move(sealed).value();
   // The server stored exactly the blob, under its hash.
   EXPECT_TRUE(*store_->exists(info.hash));
-  EXPECT_EQ(crypto::blake2b256(read_file(store_->blob_path(info.hash))), info.hash);
+  EXPECT_EQ(crypto::blake2b256(testkit::read_bytes(store_->blob_path(info.hash))), info.hash);
   EXPECT_TRUE(*http.exists(info.hash));
   EXPECT_EQ(http.locator(info.hash), server_->url() + "/v1/blobs/" + codec::to_hex(info.hash));
 
   fs::path out = dir_ / "work" / "plain.out";
   auto opened = open_blob(http, info.hash, key, out);
   ASSERT_TRUE(opened.ok()) << opened.error().to_string();
-  EXPECT_EQ(read_file(out), data);
+  EXPECT_EQ(testkit::read_bytes(out), data);
   EXPECT_EQ(scratch_entries(), 0u) << "temporary downloads/uploads were left behind";
 
-  auto record = seal_bytes(some_bytes(300, 2), http, kChunk);
+  auto record = seal_bytes(testkit::patterned_bytes(300, 2), http, kHttpChunk);
   ASSERT_TRUE(record.ok());
   auto back = open_bytes(http, record->first.hash, record->second);
   ASSERT_TRUE(back.ok()) << back.error().to_string();
-  EXPECT_EQ(*back, some_bytes(300, 2));
+  EXPECT_EQ(*back, testkit::patterned_bytes(300, 2));
 }
 
 TEST_F(VaultHttpBackend, UnknownBlobIsNotFound) {
@@ -139,8 +124,8 @@ TEST_F(VaultHttpBackend, UnknownBlobIsNotFound) {
 }
 
 TEST_F(VaultHttpBackend, PutWhoseBodyDoesNotHashToTheNameIsRefused) {
-  Bytes data = some_bytes(1000, 3);
-  Hash32 wrong = crypto::blake2b256(some_bytes(1000, 4));
+  Bytes data = testkit::patterned_bytes(1000, 3);
+  Hash32 wrong = crypto::blake2b256(testkit::patterned_bytes(1000, 4));
   httplib::Client raw(server_->url());
   auto res = raw.Put("/v1/blobs/" + codec::to_hex(wrong), std::string(data.begin(), data.end()),
                      "application/octet-stream");
@@ -150,7 +135,7 @@ TEST_F(VaultHttpBackend, PutWhoseBodyDoesNotHashToTheNameIsRefused) {
 
   // Through the backend: a clear kCorruption error naming the blob.
   fs::path f = dir_ / "work" / "blob";
-  write_file(f, data);
+  testkit::write_bytes(f, data);
   HttpBackend http = client();
   Status st = http.put_file(wrong, f);
   ASSERT_FALSE(st.ok());
@@ -160,33 +145,33 @@ TEST_F(VaultHttpBackend, PutWhoseBodyDoesNotHashToTheNameIsRefused) {
 }
 
 TEST_F(VaultHttpBackend, PutAboveTheServerLimitIsRefusedWith413) {
-  Bytes data = some_bytes(kMaxPut + 1, 5);
+  Bytes data = testkit::patterned_bytes(kMaxPut + 1, 5);
   Hash32 h = crypto::blake2b256(data);
   fs::path f = dir_ / "work" / "big";
-  write_file(f, data);
+  testkit::write_bytes(f, data);
   HttpBackend http = client();
   Status st = http.put_file(h, f);
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().code, ErrorCode::kLimitExceeded) << st.error().to_string();
   EXPECT_FALSE(*store_->exists(h));
 
-  Bytes fits = some_bytes(kMaxPut, 5);
-  write_file(f, fits);
+  Bytes fits = testkit::patterned_bytes(kMaxPut, 5);
+  testkit::write_bytes(f, fits);
   EXPECT_TRUE(http.put_file(crypto::blake2b256(fits), f).ok());
 }
 
 TEST_F(VaultHttpBackend, ServerReturningTamperedBytesIsDetected) {
   HttpBackend honest = client();
-  Bytes data = some_bytes(10 * kChunk, 6);
+  Bytes data = testkit::patterned_bytes(10 * kHttpChunk, 6);
   fs::path in = dir_ / "work" / "plain";
-  write_file(in, data);
-  auto sealed = seal_file(in, honest, kChunk);
+  testkit::write_bytes(in, data);
+  auto sealed = seal_file(in, honest, kHttpChunk);
   ASSERT_TRUE(sealed.ok());
   auto [info, key] = std::move(sealed).value();
 
   // A second server that flips one byte of whatever it serves.
   RunningServer liar;
-  Bytes stored = read_file(store_->blob_path(info.hash));
+  Bytes stored = testkit::read_bytes(store_->blob_path(info.hash));
   liar.server().Get(R"(/v1/blobs/([0-9a-f]{64}))",
                     [&](const httplib::Request&, httplib::Response& res) {
                       Bytes b = stored;
@@ -212,7 +197,7 @@ TEST_F(VaultHttpBackend, ServerReturningTamperedBytesIsDetected) {
 }
 
 TEST_F(VaultHttpBackend, DownloadLimitIsEnforced) {
-  Bytes data = some_bytes(100000, 7);
+  Bytes data = testkit::patterned_bytes(100000, 7);
   Hash32 h = crypto::blake2b256(data);
   ASSERT_TRUE(store_->put_bytes(h, data).ok());
   HttpBackend small = client(/*max_download=*/99999);
@@ -222,11 +207,11 @@ TEST_F(VaultHttpBackend, DownloadLimitIsEnforced) {
   EXPECT_EQ(st.error().code, ErrorCode::kLimitExceeded);
   EXPECT_FALSE(fs::exists(out));
   EXPECT_TRUE(client(100000).get_file(h, out).ok());
-  EXPECT_EQ(read_file(out), data);
+  EXPECT_EQ(testkit::read_bytes(out), data);
 }
 
 TEST_F(VaultHttpBackend, HeadReportsSizeWithoutABody) {
-  Bytes data = some_bytes(12345, 8);
+  Bytes data = testkit::patterned_bytes(12345, 8);
   Hash32 h = crypto::blake2b256(data);
   ASSERT_TRUE(store_->put_bytes(h, data).ok());
   httplib::Client raw(server_->url());

@@ -10,27 +10,12 @@
 
 #include "datadao/codec/codec.hpp"
 #include "datadao/vault/backend.hpp"
+#include "datadao/testing/temp_dir.hpp"
 
 namespace datadao::vault {
 namespace {
 
 namespace fs = std::filesystem;
-
-void write_file(const fs::path& p, const Bytes& data) {
-  std::ofstream f(p, std::ios::binary | std::ios::trunc);
-  f.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-}
-
-Bytes read_file(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return Bytes(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
-
-Bytes some_bytes(size_t n, uint8_t seed) {
-  Bytes b(n);
-  for (size_t i = 0; i < n; ++i) b[i] = static_cast<uint8_t>(i * 7 + seed);
-  return b;
-}
 
 class VaultLocalDir : public ::testing::Test {
  protected:
@@ -64,15 +49,15 @@ class VaultLocalDir : public ::testing::Test {
 };
 
 TEST_F(VaultLocalDir, StoresUnderTheShardedHashPath) {
-  Bytes data = some_bytes(1000, 1);
+  Bytes data = testkit::patterned_bytes(1000, 1);
   Hash32 h = crypto::blake2b256(data);
   fs::path src = dir_ / "work" / "blob";
-  write_file(src, data);
+  testkit::write_bytes(src, data);
   ASSERT_TRUE(store_->put_file(h, src).ok());
   std::string hex = codec::to_hex(h);
   fs::path expected = store_->root() / hex.substr(0, 2) / hex.substr(2, 2) / hex;
   EXPECT_EQ(store_->blob_path(h), expected);
-  EXPECT_EQ(read_file(expected), data);
+  EXPECT_EQ(testkit::read_bytes(expected), data);
   EXPECT_EQ(store_->locator(h), "file://" + expected.string());
   EXPECT_TRUE(store_->root().is_absolute());
   EXPECT_TRUE(*store_->exists(h));
@@ -81,10 +66,10 @@ TEST_F(VaultLocalDir, StoresUnderTheShardedHashPath) {
 }
 
 TEST_F(VaultLocalDir, PutWithAWrongHashIsRefusedAndLeavesNothing) {
-  Bytes data = some_bytes(5000, 2);
-  Hash32 wrong = crypto::blake2b256(some_bytes(5000, 3));
+  Bytes data = testkit::patterned_bytes(5000, 2);
+  Hash32 wrong = crypto::blake2b256(testkit::patterned_bytes(5000, 3));
   fs::path src = dir_ / "work" / "blob";
-  write_file(src, data);
+  testkit::write_bytes(src, data);
   Status st = store_->put_file(wrong, src);
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().code, ErrorCode::kCorruption);
@@ -97,7 +82,7 @@ TEST_F(VaultLocalDir, PutWithAWrongHashIsRefusedAndLeavesNothing) {
 
 TEST_F(VaultLocalDir, UncommittedWriteNeverAppearsUnderAName) {
   // A writer that dies before commit (crash, error) leaves at most a file in tmp/, never a blob.
-  Bytes data = some_bytes(3000, 4);
+  Bytes data = testkit::patterned_bytes(3000, 4);
   Hash32 h = crypto::blake2b256(data);
   {
     auto sink = store_->begin_write();
@@ -113,10 +98,10 @@ TEST_F(VaultLocalDir, UncommittedWriteNeverAppearsUnderAName) {
 
 TEST_F(VaultLocalDir, OrphanedTemporaryFileIsNotABlob) {
   // What a kill -9 between write and rename leaves behind.
-  Bytes data = some_bytes(100, 5);
+  Bytes data = testkit::patterned_bytes(100, 5);
   Hash32 h = crypto::blake2b256(data);
   fs::create_directories(store_->tmp_dir());
-  write_file(store_->tmp_dir() / "blob-deadbeef.tmp", data);
+  testkit::write_bytes(store_->tmp_dir() / "blob-deadbeef.tmp", data);
   EXPECT_FALSE(*store_->exists(h));
   auto r = store_->get_bytes(h);
   ASSERT_FALSE(r.ok());
@@ -126,7 +111,7 @@ TEST_F(VaultLocalDir, OrphanedTemporaryFileIsNotABlob) {
 TEST_F(VaultLocalDir, CommitWithExpectedHashRefusesOtherBytes) {
   auto sink = store_->begin_write();
   ASSERT_TRUE(sink.ok());
-  Bytes data = some_bytes(100, 6);
+  Bytes data = testkit::patterned_bytes(100, 6);
   ASSERT_TRUE((*sink)->write(data).ok());
   Hash32 wrong{};
   auto r = (*sink)->commit(wrong);
@@ -137,18 +122,18 @@ TEST_F(VaultLocalDir, CommitWithExpectedHashRefusesOtherBytes) {
 }
 
 TEST_F(VaultLocalDir, GetFileVerifiesTheStoredBytes) {
-  Bytes data = some_bytes(4000, 7);
+  Bytes data = testkit::patterned_bytes(4000, 7);
   Hash32 h = crypto::blake2b256(data);
   ASSERT_TRUE(store_->put_bytes(h, data).ok());
   fs::path out = dir_ / "work" / "copy";
   ASSERT_TRUE(store_->get_file(h, out).ok());
-  EXPECT_EQ(read_file(out), data);
+  EXPECT_EQ(testkit::read_bytes(out), data);
   fs::remove(out);
 
   // Bit rot on disk: the copy is refused and nothing is left at `out`.
   Bytes rotten = data;
   rotten[1234] ^= 0x20;
-  write_file(store_->blob_path(h), rotten);
+  testkit::write_bytes(store_->blob_path(h), rotten);
   Status st = store_->get_file(h, out);
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().code, ErrorCode::kCorruption);
@@ -169,7 +154,7 @@ TEST_F(VaultLocalDir, MissingBlobIsNotFound) {
 }
 
 TEST_F(VaultLocalDir, PutBytesEnforcesItsLimitAndTheHash) {
-  Bytes data = some_bytes(10, 8);
+  Bytes data = testkit::patterned_bytes(10, 8);
   EXPECT_EQ(store_->put_bytes(Hash32{}, data).error().code, ErrorCode::kCorruption);
   Bytes big(kMaxInMemoryBlobBytes + 1);
   EXPECT_EQ(store_->put_bytes(crypto::blake2b256(big), big).error().code,
@@ -183,7 +168,7 @@ TEST_F(VaultLocalDir, PutBytesEnforcesItsLimitAndTheHash) {
 }
 
 TEST_F(VaultLocalDir, StoringTheSameBlobTwiceAndConcurrentlyIsHarmless) {
-  Bytes data = some_bytes(200000, 9);
+  Bytes data = testkit::patterned_bytes(200000, 9);
   Hash32 h = crypto::blake2b256(data);
   std::vector<std::thread> threads;
   std::vector<int> ok(4, 0);
@@ -192,7 +177,7 @@ TEST_F(VaultLocalDir, StoringTheSameBlobTwiceAndConcurrentlyIsHarmless) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok, std::vector<int>(4, 1));
-  EXPECT_EQ(read_file(store_->blob_path(h)), data);
+  EXPECT_EQ(testkit::read_bytes(store_->blob_path(h)), data);
   EXPECT_EQ(stored_files(), 1u);
   EXPECT_EQ(tmp_entries(), 0u);
 }

@@ -9,13 +9,14 @@
 
 #include "datadao/codec/codec.hpp"
 #include "datadao/vault/vault.hpp"
+#include "datadao/testing/temp_dir.hpp"
 
 namespace datadao::vault {
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr size_t kChunk = 4096;
+constexpr size_t kSealChunk = 4096;
 
 Bytes pattern(size_t n, uint64_t seed = 1) {
   Bytes b(n);
@@ -27,16 +28,6 @@ Bytes pattern(size_t n, uint64_t seed = 1) {
     b[i] = static_cast<uint8_t>(x);
   }
   return b;
-}
-
-void write_file(const fs::path& p, const Bytes& data) {
-  std::ofstream f(p, std::ios::binary | std::ios::trunc);
-  f.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-}
-
-Bytes read_file(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return Bytes(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
 }
 
 class VaultSeal : public ::testing::Test {
@@ -52,9 +43,9 @@ class VaultSeal : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   // Seals `data` and returns the blob info and key.
-  std::pair<BlobInfo, crypto::SymmetricKey> seal(const Bytes& data, size_t chunk = kChunk) {
+  std::pair<BlobInfo, crypto::SymmetricKey> seal(const Bytes& data, size_t chunk = kSealChunk) {
     fs::path in = dir_ / "in" / "plain.bin";
-    write_file(in, data);
+    testkit::write_bytes(in, data);
     auto r = seal_file(in, *store_, chunk);
     EXPECT_TRUE(r.ok()) << r.error().to_string();
     return std::move(r).value();
@@ -72,9 +63,9 @@ class VaultSeal : public ::testing::Test {
   template <class F>
   Error expect_open_fails(const BlobInfo& info, const crypto::SymmetricKey& key, F damage) {
     fs::path stored = store_->blob_path(info.hash);
-    Bytes blob = read_file(stored);
+    Bytes blob = testkit::read_bytes(stored);
     damage(blob);
-    write_file(stored, blob);
+    testkit::write_bytes(stored, blob);
     fs::path out = dir_ / "out" / "plain.out";
     auto r = open_blob(*store_, info.hash, key, out);
     EXPECT_FALSE(r.ok());
@@ -91,32 +82,32 @@ class VaultSeal : public ::testing::Test {
 };
 
 TEST_F(VaultSeal, RoundTripsSizesAroundChunkBoundariesAndSeveralMiB) {
-  for (size_t n : {size_t{0}, size_t{1}, kChunk - 1, kChunk, kChunk + 1, size_t{(5u << 20) + 3}}) {
+  for (size_t n : {size_t{0}, size_t{1}, kSealChunk - 1, kSealChunk, kSealChunk + 1, size_t{(5u << 20) + 3}}) {
     Bytes data = pattern(n, n);
     auto [info, key] = seal(data);
     EXPECT_EQ(info.plaintext_size, n);
-    EXPECT_EQ(info.ciphertext_size, *ciphertext_size_for(n, kChunk));
+    EXPECT_EQ(info.ciphertext_size, *ciphertext_size_for(n, kSealChunk));
     EXPECT_EQ(fs::file_size(store_->blob_path(info.hash)), info.ciphertext_size);
-    EXPECT_EQ(crypto::blake2b256(read_file(store_->blob_path(info.hash))), info.hash);
+    EXPECT_EQ(crypto::blake2b256(testkit::read_bytes(store_->blob_path(info.hash))), info.hash);
 
     fs::path out = dir_ / "out" / "plain.out";
     auto opened = open_blob(*store_, info.hash, key, out);
     ASSERT_TRUE(opened.ok()) << n << ": " << opened.error().to_string();
     EXPECT_EQ(opened->plaintext_size, n);
-    EXPECT_EQ(read_file(out), data) << n;
+    EXPECT_EQ(testkit::read_bytes(out), data) << n;
   }
 }
 
 TEST_F(VaultSeal, DefaultChunkSizeRoundTrips) {
   Bytes data = pattern((1u << 20) * 2 + 17);
   fs::path in = dir_ / "in" / "big.bin";
-  write_file(in, data);
+  testkit::write_bytes(in, data);
   auto r = seal_file(in, *store_);
   ASSERT_TRUE(r.ok()) << r.error().to_string();
   EXPECT_EQ(r->first.ciphertext_size, data.size() + kBlobHeaderBytes + 3 * kChunkOverheadBytes);
   fs::path out = dir_ / "out" / "big.out";
   ASSERT_TRUE(open_blob(*store_, r->first.hash, r->second, out).ok());
-  EXPECT_EQ(read_file(out), data);
+  EXPECT_EQ(testkit::read_bytes(out), data);
 }
 
 TEST_F(VaultSeal, EachSealUsesAFreshKey) {
@@ -128,9 +119,9 @@ TEST_F(VaultSeal, EachSealUsesAFreshKey) {
 }
 
 TEST_F(VaultSeal, FlippedByteAnywhereIsDetected) {
-  Bytes data = pattern(5 * kChunk + 100);
+  Bytes data = pattern(5 * kSealChunk + 100);
   auto [info, key] = seal(data);
-  const size_t stride = kChunk + kChunkOverheadBytes;
+  const size_t stride = kSealChunk + kChunkOverheadBytes;
   const size_t last_chunk = kBlobHeaderBytes + 5 * stride;
   std::vector<size_t> positions = {
       0,
@@ -145,13 +136,13 @@ TEST_F(VaultSeal, FlippedByteAnywhereIsDetected) {
       kBlobHeaderBytes,
       kBlobHeaderBytes + 1,                        // first chunk: tag byte, ciphertext
       kBlobHeaderBytes + stride - 1,               // first chunk: last MAC byte
-      kBlobHeaderBytes + 2 * stride + kChunk / 2,  // middle chunk
+      kBlobHeaderBytes + 2 * stride + kSealChunk / 2,  // middle chunk
       kBlobHeaderBytes + 3 * stride - 16,          // middle chunk: MAC
       last_chunk,
       last_chunk + 50,
       info.ciphertext_size - 1  // last chunk and its MAC
   };
-  const Bytes original = read_file(store_->blob_path(info.hash));
+  const Bytes original = testkit::read_bytes(store_->blob_path(info.hash));
   for (size_t pos : positions) {
     SCOPED_TRACE("flip at " + std::to_string(pos));
     Error e = expect_open_fails(info, key, [pos](Bytes& b) { b[pos] ^= 0x04; });
@@ -161,29 +152,29 @@ TEST_F(VaultSeal, FlippedByteAnywhereIsDetected) {
           << e.message;
       EXPECT_EQ(e.code, ErrorCode::kCorruption);
     }
-    write_file(store_->blob_path(info.hash), original);
+    testkit::write_bytes(store_->blob_path(info.hash), original);
   }
 }
 
 TEST_F(VaultSeal, TruncatedBlobIsDetected) {
-  auto [info, key] = seal(pattern(3 * kChunk));
-  for (size_t cut : {size_t{1}, kChunkOverheadBytes, kChunk + kChunkOverheadBytes}) {
-    Bytes original = read_file(store_->blob_path(info.hash));
+  auto [info, key] = seal(pattern(3 * kSealChunk));
+  for (size_t cut : {size_t{1}, kChunkOverheadBytes, kSealChunk + kChunkOverheadBytes}) {
+    Bytes original = testkit::read_bytes(store_->blob_path(info.hash));
     Error e = expect_open_fails(info, key, [cut](Bytes& b) { b.resize(b.size() - cut); });
     EXPECT_NE(e.message.find("truncated"), std::string::npos) << e.message;
-    write_file(store_->blob_path(info.hash), original);
+    testkit::write_bytes(store_->blob_path(info.hash), original);
   }
 }
 
 TEST_F(VaultSeal, AppendedBytesAreDetected) {
-  auto [info, key] = seal(pattern(2 * kChunk + 1));
+  auto [info, key] = seal(pattern(2 * kSealChunk + 1));
   Error e = expect_open_fails(info, key, [](Bytes& b) { b.push_back(0); });
   EXPECT_NE(e.message.find("after the final chunk"), std::string::npos) << e.message;
 }
 
 TEST_F(VaultSeal, ChunkReorderIsDetected) {
-  auto [info, key] = seal(pattern(4 * kChunk + 9));
-  const size_t stride = kChunk + kChunkOverheadBytes;
+  auto [info, key] = seal(pattern(4 * kSealChunk + 9));
+  const size_t stride = kSealChunk + kChunkOverheadBytes;
   Error e = expect_open_fails(info, key, [stride](Bytes& b) {
     std::swap_ranges(b.begin() + kBlobHeaderBytes + 2 * stride,
                      b.begin() + kBlobHeaderBytes + 3 * stride,
@@ -193,7 +184,7 @@ TEST_F(VaultSeal, ChunkReorderIsDetected) {
 }
 
 TEST_F(VaultSeal, WrongKeyFailsAndSaysTheBlobIsIntact) {
-  auto [info, key] = seal(pattern(3 * kChunk));
+  auto [info, key] = seal(pattern(3 * kSealChunk));
   crypto::SymmetricKey other = crypto::random_key();
   Error e = expect_open_fails(info, other, [](Bytes&) {});
   EXPECT_EQ(e.code, ErrorCode::kUnauthenticated);
@@ -215,10 +206,10 @@ TEST_F(VaultSeal, OversizedChunkSizeInHeaderIsRejected) {
 TEST_F(VaultSeal, FailedOpenLeavesAnExistingOutputUntouched) {
   auto [info, key] = seal(pattern(100));
   fs::path out = dir_ / "out" / "keep.txt";
-  write_file(out, Bytes{'o', 'l', 'd'});
+  testkit::write_bytes(out, Bytes{'o', 'l', 'd'});
   auto r = open_blob(*store_, info.hash, crypto::random_key(), out);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(read_file(out), (Bytes{'o', 'l', 'd'}));
+  EXPECT_EQ(testkit::read_bytes(out), (Bytes{'o', 'l', 'd'}));
   EXPECT_EQ(files_in_out(), 1u);
 }
 
@@ -237,7 +228,7 @@ TEST_F(VaultSeal, SealRejectsMissingInputAndBadChunkSize) {
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
   fs::path in = dir_ / "in" / "x";
-  write_file(in, pattern(10));
+  testkit::write_bytes(in, pattern(10));
   auto bad = seal_file(in, *store_, 0);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
@@ -247,14 +238,14 @@ TEST_F(VaultSeal, SealRejectsMissingInputAndBadChunkSize) {
 }
 
 TEST_F(VaultSeal, SealBytesAndOpenBytesShareTheFormat) {
-  Bytes record = pattern(3 * kChunk + 7);
-  auto sealed = seal_bytes(record, *store_, kChunk);
+  Bytes record = pattern(3 * kSealChunk + 7);
+  auto sealed = seal_bytes(record, *store_, kSealChunk);
   ASSERT_TRUE(sealed.ok()) << sealed.error().to_string();
   auto [info, key] = std::move(sealed).value();
   // The in-memory blob opens as a file and the other way round.
   fs::path out = dir_ / "out" / "rec";
   ASSERT_TRUE(open_blob(*store_, info.hash, key, out).ok());
-  EXPECT_EQ(read_file(out), record);
+  EXPECT_EQ(testkit::read_bytes(out), record);
   auto back = open_bytes(*store_, info.hash, key);
   ASSERT_TRUE(back.ok()) << back.error().to_string();
   EXPECT_EQ(*back, record);
@@ -266,12 +257,12 @@ TEST_F(VaultSeal, SealBytesAndOpenBytesShareTheFormat) {
 }
 
 TEST_F(VaultSeal, OpenBytesDetectsAFlippedStoredByte) {
-  auto sealed = seal_bytes(pattern(500), *store_, kChunk);
+  auto sealed = seal_bytes(pattern(500), *store_, kSealChunk);
   ASSERT_TRUE(sealed.ok());
   fs::path stored = store_->blob_path(sealed->first.hash);
-  Bytes b = read_file(stored);
+  Bytes b = testkit::read_bytes(stored);
   b[100] ^= 1;
-  write_file(stored, b);
+  testkit::write_bytes(stored, b);
   auto r = open_bytes(*store_, sealed->first.hash, sealed->second);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kCorruption);

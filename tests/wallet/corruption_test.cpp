@@ -13,7 +13,7 @@ namespace datadao::wallet {
 namespace {
 
 using nlohmann::json;
-constexpr const char* kPass = "correct horse battery";
+using testkit::kPass;
 
 class WalletCorruptionTest : public testkit::TempHomeTest {
  protected:

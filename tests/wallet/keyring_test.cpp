@@ -9,7 +9,7 @@
 namespace datadao::wallet {
 namespace {
 
-constexpr const char* kPass = "correct horse battery";
+using testkit::kPass;
 
 class WalletKeyringTest : public testkit::TempHomeTest {
  protected:

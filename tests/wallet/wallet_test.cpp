@@ -12,7 +12,7 @@
 namespace datadao::wallet {
 namespace {
 
-constexpr const char* kPass = "correct horse battery";
+using testkit::kPass;
 
 class WalletTest : public testkit::TempHomeTest {};
 

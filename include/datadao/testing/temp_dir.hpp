@@ -2,8 +2,10 @@
 // Test support; throws std::runtime_error when the directory cannot be made.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string_view>
+#include <vector>
 
 namespace datadao::testkit {
 
@@ -21,5 +23,11 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Whole-file bytes for tests that plant or inspect files (no atomicity: test setup only).
+void write_bytes(const std::filesystem::path& p, const std::vector<uint8_t>& data);
+std::vector<uint8_t> read_bytes(const std::filesystem::path& p);
+// n bytes of a seeded pattern that does not repeat with a short period.
+std::vector<uint8_t> patterned_bytes(size_t n, uint8_t seed);
 
 }  // namespace datadao::testkit

@@ -15,6 +15,9 @@
 
 namespace datadao::testkit {
 
+// The passphrase the wallet tests create their wallets with.
+inline constexpr const char* kPass = "correct horse battery";
+
 class TempHomeTest : public ::testing::Test {
  protected:
   void SetUp() override {
