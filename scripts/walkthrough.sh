@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The README walkthrough, runnable: two wallets, an encrypted file registered by one, granted to
-# the other, fetched and decrypted by the grantee, revoked, and an inclusion proof of the grant
-# verified offline. Every step checks its result; the script fails on the first surprise.
+# The README walkthrough with every step checked (tests/cli/readme_walkthrough.sh runs the
+# README's block itself): two wallets, a fixture export encrypted and registered by one, granted
+# to the other, fetched and decrypted by the grantee, revoked, an inclusion proof of the grant
+# verified offline, and the chain reopened after kill -9. Fails on the first surprise.
 #
 # Usage: scripts/walkthrough.sh [path/to/datadao]     (CTest runs it as cli_walkthrough)
 set -euo pipefail
