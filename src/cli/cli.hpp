@@ -31,19 +31,36 @@ inline void check(const Status& s) {
   if (!s.ok()) throw CliError(s.error());
 }
 
+// The node a command talks to, and where that choice came from (for error messages).
+struct NodeTarget {
+  std::string url;
+  std::string origin;  // "--node", "$DATADAO_NODE", a file in $DATADAO_HOME/node, or the default
+};
+
 // Options shared by all commands (set on the root app).
 struct Context {
-  std::string node_url;         // --node / DATADAO_NODE / local node config / default
+  std::string node_url;         // --node
   std::string wallet_name;      // --wallet / DATADAO_WALLET
   std::string passphrase_file;  // --passphrase-file
   bool json = false;            // --json
 
-  std::string resolved_node_url() const;
+  // Every command that talks to a node resolves it here, first match wins: --node,
+  // $DATADAO_NODE, the port a node running from this $DATADAO_HOME bound (node/api.port), the
+  // port in this home's node/config.json, http://127.0.0.1:7420. A node run from another
+  // $DATADAO_HOME (another user on this machine) is found only through --node or $DATADAO_NODE.
+  NodeTarget resolve_node() const;
+  std::string resolved_node_url() const { return resolve_node().url; }
   node::NodeClient client() const { return node::NodeClient(resolved_node_url()); }
+  // For an error whose message names the node this command resolved: a line saying where that
+  // URL came from and how to point elsewhere; "" for any other error.
+  std::string node_hint(const std::string& error_message) const;
   // The wallet to act as: --wallet, DATADAO_WALLET, or the only wallet in $DATADAO_HOME.
   std::string wallet_or_default() const;
   // Loads and decrypts the wallet (asks for the passphrase as configured).
   wallet::Wallet open_wallet() const;
+
+ private:
+  mutable std::optional<NodeTarget> resolved_;  // the last resolve_node() result
 };
 
 // Prints `j` as JSON when --json, else calls `human` to print a readable form.

@@ -1,11 +1,11 @@
-// `datadao demo contributions`: the issue-3 demo, end to end on real parts. A node (SQLite
+// `datadao demo contributions`: the contributions demo, end to end on real parts. A node (SQLite
 // ledger, HTTP API and vault on loopback) runs in this process; N synthetic users generate
 // exports of Reddit, X, Spotify and Oura in the platforms' formats (with planted duplicates,
 // near-duplicates, texts copied from another user and PII), seal them into the vault, register
 // and contribute them to four pools; one validator per pool validates, refines and attests; the
 // demo prints every contributor's scores and pool tokens.
 //
-// Then it checks what the issue promises, and exits non-zero if any check fails (CTest runs it):
+// Then it checks what the pools promise, and exits non-zero if any check fails (CTest runs it):
 //   - every refined blob opens with its pool's key, and none holds a planted PII string or any
 //     user's account name;
 //   - a re-upload of another user's export (the planted duplicate) earns nothing;

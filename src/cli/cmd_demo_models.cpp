@@ -1,4 +1,4 @@
-// `datadao demo models`: the issue-4 demo, end to end on real parts. A node runs in this
+// `datadao demo models`: the models and ownership demo, end to end on real parts. A node runs in this
 // process; synthetic users contribute Reddit, Spotify and Oura exports to three pools and the
 // validators attest them (as in `demo contributions`). Then:
 //   1. a developer proposes a Reddit-post generator with DP (ε stated in the terms); the pool's

@@ -14,17 +14,35 @@ namespace datadao::cli {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string Context::resolved_node_url() const {
-  if (!node_url.empty()) return node_url;
-  if (const char* env = std::getenv("DATADAO_NODE"); env && *env) return env;
+NodeTarget Context::resolve_node() const {
+  NodeTarget t;
   const auto paths = node::NodePaths::under(wallet::datadao_home());
-  // A node running from this home wrote the port it bound; else its configured port.
-  std::ifstream running(paths.api_port());
   unsigned port = 0;
-  if (running >> port && port > 0 && port <= 65535)
-    return "http://127.0.0.1:" + std::to_string(port);
-  auto cfg = node::load_config(paths);
-  return "http://127.0.0.1:" + std::to_string(cfg.ok() ? cfg->port : node::kDefaultPort);
+  if (!node_url.empty()) {
+    t = {node_url, "--node"};
+  } else if (const char* env = std::getenv("DATADAO_NODE"); env && *env) {
+    t = {env, "$DATADAO_NODE"};
+  } else if (std::ifstream running(paths.api_port());
+             running >> port && port > 0 && port <= 65535) {
+    // A node running from this home wrote the port it bound.
+    t = {"http://127.0.0.1:" + std::to_string(port), paths.api_port().string()};
+  } else if (auto cfg = node::load_config(paths); cfg.ok()) {
+    t = {"http://127.0.0.1:" + std::to_string(cfg->port), paths.config().string()};
+  } else {
+    t = {"http://127.0.0.1:" + std::to_string(node::kDefaultPort),
+         "the default: no --node, no $DATADAO_NODE, and no node in " + paths.dir.string()};
+  }
+  resolved_ = t;
+  return t;
+}
+
+std::string Context::node_hint(const std::string& error_message) const {
+  if (!resolved_) return "";
+  std::string url = resolved_->url;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  if (url.empty() || error_message.find(url) == std::string::npos) return "";
+  return "the node URL " + url + " came from " + resolved_->origin +
+         "; point at another node with --node URL or DATADAO_NODE=URL";
 }
 
 std::string Context::wallet_or_default() const {

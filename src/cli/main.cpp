@@ -14,8 +14,8 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Help for every command");
   Context ctx;
   app.add_option("--node", ctx.node_url,
-                 "Node API URL (default: $DATADAO_NODE, else the local node's port, else "
-                 "http://127.0.0.1:7420)");
+                 "Node API URL (default: $DATADAO_NODE, else the node of this $DATADAO_HOME, "
+                 "else http://127.0.0.1:7420)");
   app.add_option("--wallet,-w", ctx.wallet_name,
                  "Wallet to act as (default: $DATADAO_WALLET, or the only wallet)");
   app.add_option("--passphrase-file", ctx.passphrase_file,
@@ -55,6 +55,9 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   } catch (const CliError& e) {
     std::cerr << "error: " << e.what() << "\n";
+    if (const std::string hint = ctx.node_hint(e.what()); !hint.empty()) {
+      std::cerr << "hint: " << hint << "\n";
+    }
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";

@@ -63,27 +63,9 @@ json contributions_json(const ledger::State& st, const std::vector<ledger::Contr
   return a;
 }
 
-}  // namespace
-
-struct ApiServer::Impl {
-  Node& node;
-  httplib::Server server;
-  std::thread thread;
-  std::atomic<bool> listening_done{false};
-  explicit Impl(Node& n) : node(n) {}
-  void routes();
-};
-
-void ApiServer::Impl::routes() {
-  server.set_payload_max_length(node.config().max_blob_bytes);
-  // httplib's default also sets SO_REUSEPORT, which lets a second node bind the same port and
-  // receive half the requests. Only SO_REUSEADDR (fast restarts) is wanted.
-  server.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-  });
-
-  server.Get("/v1/status", [this](const httplib::Request&, httplib::Response& res) {
+// Chain: status, transactions (submit, look up, prove), block headers, an account's credits.
+void register_chain_routes(Routes& routes, Node& node) {
+  routes.get("/v1/status", [&node](const httplib::Request&, httplib::Response& res) {
     json j = node.read(
         [&](ledger::Chain& chain) { return status_json(chain, node.operator_public_key()); });
     j["mempool"] = node.mempool_size();
@@ -91,8 +73,8 @@ void ApiServer::Impl::routes() {
     send_json(res, j);
   });
 
-  server.Post("/v1/tx", [this](const httplib::Request& req, httplib::Response& res,
-                               const httplib::ContentReader& reader) {
+  routes.post("/v1/tx", [&node](const httplib::Request& req, httplib::Response& res,
+                                const httplib::ContentReader& reader) {
     auto body = read_body(reader, kMaxTxBodyBytes);
     if (!body.ok()) return send_error(res, body.error());
     json j = json::parse(*body, nullptr, false);
@@ -109,8 +91,8 @@ void ApiServer::Impl::routes() {
     send_json(res, outcome_json(*outcome), status);
   });
 
-  server.Get(R"(/v1/tx/([0-9a-fA-F]{64}))",
-             [this](const httplib::Request& req, httplib::Response& res) {
+  routes.get(R"(/v1/tx/([0-9a-fA-F]{64}))",
+             [&node](const httplib::Request& req, httplib::Response& res) {
                auto id = hex_param<32>(req.matches[1], "transaction id");
                if (!id.ok()) return send_error(res, id.error());
                auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
@@ -125,8 +107,8 @@ void ApiServer::Impl::routes() {
                send_json(res, *j);
              });
 
-  server.Get(R"(/v1/proof/([0-9a-fA-F]{64}))",
-             [this](const httplib::Request& req, httplib::Response& res) {
+  routes.get(R"(/v1/proof/([0-9a-fA-F]{64}))",
+             [&node](const httplib::Request& req, httplib::Response& res) {
                auto id = hex_param<32>(req.matches[1], "transaction id");
                if (!id.ok()) return send_error(res, id.error());
                auto proof = node.read([&](ledger::Chain& chain) { return chain.prove(*id); });
@@ -134,7 +116,7 @@ void ApiServer::Impl::routes() {
                send_json(res, ledger::tx_proof_to_json(*proof));
              });
 
-  server.Get(R"(/v1/blocks/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+  routes.get(R"(/v1/blocks/(\d+))", [&node](const httplib::Request& req, httplib::Response& res) {
     auto h = u64_param(req.matches[1], "block height");
     if (!h.ok()) return send_error(res, h.error());
     auto header = node.read([&](ledger::Chain& chain) { return chain.header(*h); });
@@ -142,15 +124,18 @@ void ApiServer::Impl::routes() {
     send_json(res, header_json(*header));
   });
 
-  server.Get(R"(/v1/accounts/([0-9a-fA-F]{64}))", [this](const httplib::Request& req,
-                                                         httplib::Response& res) {
+  routes.get(R"(/v1/accounts/([0-9a-fA-F]{64}))", [&node](const httplib::Request& req,
+                                                          httplib::Response& res) {
     auto id = hex_param<32>(req.matches[1], "account");
     if (!id.ok()) return send_error(res, id.error());
     auto acct = node.read([&](ledger::Chain& chain) { return chain.state().account(*id); });
     send_json(res, account_json(*id, acct.value_or(ledger::Account{}), acct.has_value()));
   });
+}
 
-  server.Get("/v1/files", [this](const httplib::Request& req, httplib::Response& res) {
+// Files registered on the ledger and the grants on them.
+void register_file_routes(Routes& routes, Node& node) {
+  routes.get("/v1/files", [&node](const httplib::Request& req, httplib::Response& res) {
     auto owner = hex_param<32>(req.get_param_value("owner"), "owner");
     if (!owner.ok()) return send_error(res, owner.error());
     json arr = node.read([&](ledger::Chain& chain) {
@@ -161,7 +146,7 @@ void ApiServer::Impl::routes() {
     send_json(res, {{"files", arr}});
   });
 
-  server.Get(R"(/v1/files/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+  routes.get(R"(/v1/files/(\d+))", [&node](const httplib::Request& req, httplib::Response& res) {
     auto id = u64_param(req.matches[1], "file id");
     if (!id.ok()) return send_error(res, id.error());
     auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
@@ -178,7 +163,7 @@ void ApiServer::Impl::routes() {
     send_json(res, *j);
   });
 
-  server.Get("/v1/grants", [this](const httplib::Request& req, httplib::Response& res) {
+  routes.get("/v1/grants", [&node](const httplib::Request& req, httplib::Response& res) {
     auto grantee = hex_param<32>(req.get_param_value("grantee"), "grantee");
     if (!grantee.ok()) return send_error(res, grantee.error());
     json arr = node.read([&](ledger::Chain& chain) {
@@ -193,9 +178,11 @@ void ApiServer::Impl::routes() {
     });
     send_json(res, {{"grants", arr}});
   });
+}
 
-  // ---- Pools (data DAOs) ------------------------------------------------------------------
-  server.Get("/v1/pools", [this](const httplib::Request&, httplib::Response& res) {
+// Pools (data DAOs): pools, contributions and their scores, pool tokens, proposals and votes.
+void register_pool_routes(Routes& routes, Node& node) {
+  routes.get("/v1/pools", [&node](const httplib::Request&, httplib::Response& res) {
     json arr = node.read([&](ledger::Chain& chain) {
       json a = json::array();
       for (const auto& p : chain.state().pools()) a.push_back(pool_json(p));
@@ -204,8 +191,8 @@ void ApiServer::Impl::routes() {
     send_json(res, {{"pools", arr}});
   });
 
-  server.Get(R"(/v1/pools/([A-Za-z0-9._-]{1,64}))",
-             [this](const httplib::Request& req, httplib::Response& res) {
+  routes.get(R"(/v1/pools/([A-Za-z0-9._-]{1,64}))",
+             [&node](const httplib::Request& req, httplib::Response& res) {
                const std::string spec = req.matches[1];
                auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
                  DD_ASSIGN(ledger::Pool p, find_pool(chain.state(), spec));
@@ -215,8 +202,8 @@ void ApiServer::Impl::routes() {
                send_json(res, *j);
              });
 
-  server.Get(R"(/v1/pools/(\d+)/contributions)",
-             [this](const httplib::Request& req, httplib::Response& res) {
+  routes.get(R"(/v1/pools/(\d+)/contributions)",
+             [&node](const httplib::Request& req, httplib::Response& res) {
                auto pool_id = u64_param(req.matches[1], "pool id");
                if (!pool_id.ok()) return send_error(res, pool_id.error());
                auto page = page_param(req);
@@ -239,8 +226,8 @@ void ApiServer::Impl::routes() {
                send_json(res, *j);
              });
 
-  server.Get(R"(/v1/contributions/(\d+))",
-             [this](const httplib::Request& req, httplib::Response& res) {
+  routes.get(R"(/v1/contributions/(\d+))",
+             [&node](const httplib::Request& req, httplib::Response& res) {
                auto id = u64_param(req.matches[1], "contribution id");
                if (!id.ok()) return send_error(res, id.error());
                auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
@@ -256,8 +243,8 @@ void ApiServer::Impl::routes() {
                send_json(res, *j);
              });
 
-  server.Get(R"(/v1/accounts/([0-9a-fA-F]{64})/contributions)",
-             [this](const httplib::Request& req, httplib::Response& res) {
+  routes.get(R"(/v1/accounts/([0-9a-fA-F]{64})/contributions)",
+             [&node](const httplib::Request& req, httplib::Response& res) {
                auto id = hex_param<32>(req.matches[1], "account");
                if (!id.ok()) return send_error(res, id.error());
                json arr = node.read([&](ledger::Chain& chain) {
@@ -267,8 +254,8 @@ void ApiServer::Impl::routes() {
                send_json(res, {{"contributions", arr}});
              });
 
-  server.Get(R"(/v1/pools/(\d+)/tokens/([0-9a-fA-F]{64}))",
-             [this](const httplib::Request& req, httplib::Response& res) {
+  routes.get(R"(/v1/pools/(\d+)/tokens/([0-9a-fA-F]{64}))",
+             [&node](const httplib::Request& req, httplib::Response& res) {
                auto pool_id = u64_param(req.matches[1], "pool id");
                if (!pool_id.ok()) return send_error(res, pool_id.error());
                auto id = hex_param<32>(req.matches[2], "account");
@@ -284,8 +271,8 @@ void ApiServer::Impl::routes() {
                send_json(res, *j);
              });
 
-  server.Get(R"(/v1/pools/(\d+)/proposals)",
-             [this](const httplib::Request& req, httplib::Response& res) {
+  routes.get(R"(/v1/pools/(\d+)/proposals)",
+             [&node](const httplib::Request& req, httplib::Response& res) {
                auto pool_id = u64_param(req.matches[1], "pool id");
                if (!pool_id.ok()) return send_error(res, pool_id.error());
                auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
@@ -299,8 +286,8 @@ void ApiServer::Impl::routes() {
                send_json(res, *j);
              });
 
-  server.Get(R"(/v1/pools/(\d+)/proposals/(\d+))", [this](const httplib::Request& req,
-                                                          httplib::Response& res) {
+  routes.get(R"(/v1/pools/(\d+)/proposals/(\d+))", [&node](const httplib::Request& req,
+                                                           httplib::Response& res) {
     auto pool_id = u64_param(req.matches[1], "pool id");
     auto pid = u64_param(req.matches[2], "proposal id");
     if (!pool_id.ok()) return send_error(res, pool_id.error());
@@ -317,8 +304,8 @@ void ApiServer::Impl::routes() {
     send_json(res, *j);
   });
 
-  server.Get(R"(/v1/pools/(\d+)/proposals/(\d+)/votes/([0-9a-fA-F]{64}))",
-             [this](const httplib::Request& req, httplib::Response& res) {
+  routes.get(R"(/v1/pools/(\d+)/proposals/(\d+)/votes/([0-9a-fA-F]{64}))",
+             [&node](const httplib::Request& req, httplib::Response& res) {
                auto pool_id = u64_param(req.matches[1], "pool id");
                auto pid = u64_param(req.matches[2], "proposal id");
                auto voter = hex_param<32>(req.matches[3], "account");
@@ -330,11 +317,37 @@ void ApiServer::Impl::routes() {
                });
                send_json(res, j);
              });
+}
 
-  mount_model_routes(server, node);
-  mount_use_routes(server, node);
+}  // namespace
 
-  vault::mount_blob_routes(server, node.blobs(), node.config().max_blob_bytes);
+struct ApiServer::Impl {
+  Node& node;
+  httplib::Server server;
+  Routes routes{server};
+  std::thread thread;
+  std::atomic<bool> listening_done{false};
+  explicit Impl(Node& n) : node(n) {}
+  void register_routes();
+};
+
+void ApiServer::Impl::register_routes() {
+  server.set_payload_max_length(node.config().max_blob_bytes);
+  // httplib's default also sets SO_REUSEPORT, which lets a second node bind the same port and
+  // receive half the requests. Only SO_REUSEADDR (fast restarts) is wanted.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+
+  // Every route is registered through `routes`, which records it for ApiServer::routes().
+  register_chain_routes(routes, node);
+  register_file_routes(routes, node);
+  register_pool_routes(routes, node);
+  register_model_routes(routes, node);
+  register_share_routes(routes, node);
+  register_use_routes(routes, node);
+  vault::register_blob_routes(routes, node.blobs(), node.config().max_blob_bytes);
 
   server.set_exception_handler([](const httplib::Request&, httplib::Response& res,
                                   std::exception_ptr) {
@@ -342,7 +355,9 @@ void ApiServer::Impl::routes() {
   });
 }
 
-ApiServer::ApiServer(Node& node) : impl_(std::make_unique<Impl>(node)) { impl_->routes(); }
+ApiServer::ApiServer(Node& node) : impl_(std::make_unique<Impl>(node)) { impl_->register_routes(); }
+
+const std::vector<Route>& ApiServer::routes() const { return impl_->routes.routes(); }
 
 ApiServer::~ApiServer() { stop(); }
 

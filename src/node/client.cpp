@@ -57,8 +57,7 @@ Result<json> NodeClient::get(const std::string& path) {
   if (!res) {
     return make_error(ErrorCode::kIoError, "cannot reach the node at " + base_url_ + " (" +
                                                httplib::to_string(res.error()) +
-                                               "); is `datadao node start` running? (or point at "
-                                               "it with --node URL or $DATADAO_NODE)");
+                                               "); is `datadao node start` running?");
   }
   return handle("GET " + path, res->status, res->body);
 }

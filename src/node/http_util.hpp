@@ -12,6 +12,7 @@
 
 #include "datadao/codec/codec.hpp"
 #include "datadao/common/result.hpp"
+#include "datadao/common/route_table.hpp"
 
 namespace datadao::node {
 
@@ -40,9 +41,15 @@ Result<Page> page_param(const httplib::Request& req);
 // Reads a request body of at most `limit` bytes; kLimitExceeded (naming the limit) if larger.
 Result<std::string> read_body(const httplib::ContentReader& reader, size_t limit);
 
-// The model routes (model_routes.cpp), mounted by ApiServer.
-void mount_model_routes(httplib::Server& server, Node& node);
-// POST /v1/models/<id>/use (use_route.cpp, serving.hpp).
-void mount_use_routes(httplib::Server& server, Node& node);
+// Route groups, one function each, registered by ApiServer in this order (api_server.cpp holds
+// the chain, file and pool groups). docs/http-api.md documents every route they register.
+using Routes = RouteTable<httplib::Server>;
+// Models: proposals, consents, training sets, standing policies, runner progress
+// (model_routes.cpp).
+void register_model_routes(Routes& routes, Node& node);
+// Ownership: share holders, a model's rewards, an account's holdings (model_routes.cpp).
+void register_share_routes(Routes& routes, Node& node);
+// POST /v1/models/<id>/use: one paid call (use_route.cpp, serving.hpp).
+void register_use_routes(Routes& routes, Node& node);
 
 }  // namespace datadao::node

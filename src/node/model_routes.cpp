@@ -140,8 +140,8 @@ Result<uint64_t> limit_param(const httplib::Request& req) {
 
 }  // namespace
 
-void mount_model_routes(httplib::Server& server, Node& node) {
-  server.Get("/v1/models", [&node](const httplib::Request& req, httplib::Response& res) {
+void register_model_routes(Routes& routes, Node& node) {
+  routes.get("/v1/models", [&node](const httplib::Request& req, httplib::Response& res) {
     auto page = page_param(req);
     if (!page.ok()) return send_error(res, page.error());
     json j = node.read([&](ledger::Chain& chain) {
@@ -153,7 +153,7 @@ void mount_model_routes(httplib::Server& server, Node& node) {
     send_json(res, j);
   });
 
-  server.Get(R"(/v1/models/(\d+))", [&node](const httplib::Request& req, httplib::Response& res) {
+  routes.get(R"(/v1/models/(\d+))", [&node](const httplib::Request& req, httplib::Response& res) {
     auto id = u64_param(req.matches[1], "model id");
     if (!id.ok()) return send_error(res, id.error());
     auto m = node.read([&](ledger::Chain& chain) { return find_model(chain.state(), *id); });
@@ -163,7 +163,7 @@ void mount_model_routes(httplib::Server& server, Node& node) {
     send_json(res, j);
   });
 
-  server.Get(
+  routes.get(
       R"(/v1/pools/(\d+)/models)", [&node](const httplib::Request& req, httplib::Response& res) {
         paged_model_route(
             node, req, res, "pool id",
@@ -179,7 +179,7 @@ void mount_model_routes(httplib::Server& server, Node& node) {
             });
       });
 
-  server.Get(
+  routes.get(
       R"(/v1/models/(\d+)/consents)", [&node](const httplib::Request& req, httplib::Response& res) {
         const bool full = req.get_param_value("full") == "1";
         paged_model_route(
@@ -202,7 +202,7 @@ void mount_model_routes(httplib::Server& server, Node& node) {
             });
       });
 
-  server.Get(R"(/v1/models/(\d+)/training-set)", [&node](const httplib::Request& req,
+  routes.get(R"(/v1/models/(\d+)/training-set)", [&node](const httplib::Request& req,
                                                          httplib::Response& res) {
     paged_model_route(
         node, req, res, "model id",
@@ -217,7 +217,7 @@ void mount_model_routes(httplib::Server& server, Node& node) {
         });
   });
 
-  server.Get(R"(/v1/models/(\d+)/consents/(\d+))",
+  routes.get(R"(/v1/models/(\d+)/consents/(\d+))",
              [&node](const httplib::Request& req, httplib::Response& res) {
                auto model_id = u64_param(req.matches[1], "model id");
                if (!model_id.ok()) return send_error(res, model_id.error());
@@ -240,7 +240,7 @@ void mount_model_routes(httplib::Server& server, Node& node) {
                send_json(res, *j);
              });
 
-  server.Get(R"(/v1/accounts/([0-9a-fA-F]{64})/consent-policy)",
+  routes.get(R"(/v1/accounts/([0-9a-fA-F]{64})/consent-policy)",
              [&node](const httplib::Request& req, httplib::Response& res) {
                auto id = hex_param<32>(req.matches[1], "account");
                if (!id.ok()) return send_error(res, id.error());
@@ -251,7 +251,7 @@ void mount_model_routes(httplib::Server& server, Node& node) {
                send_json(res, j);
              });
 
-  server.Get(R"(/v1/models/(\d+)/policy-candidates)", [&node](const httplib::Request& req,
+  routes.get(R"(/v1/models/(\d+)/policy-candidates)", [&node](const httplib::Request& req,
                                                               httplib::Response& res) {
     auto pool_id = u64_param(req.get_param_value("pool"), "pool");
     if (!pool_id.ok()) return send_error(res, pool_id.error());
@@ -298,7 +298,7 @@ void mount_model_routes(httplib::Server& server, Node& node) {
         });
   });
 
-  server.Get(R"(/v1/accounts/([0-9a-fA-F]{64})/models)",
+  routes.get(R"(/v1/accounts/([0-9a-fA-F]{64})/models)",
              [&node](const httplib::Request& req, httplib::Response& res) {
                auto who = hex_param<32>(req.matches[1], "account");
                if (!who.ok()) return send_error(res, who.error());
@@ -314,7 +314,28 @@ void mount_model_routes(httplib::Server& server, Node& node) {
                send_json(res, j);
              });
 
-  server.Get(R"(/v1/models/(\d+)/shares)",
+  routes.post(
+      R"(/v1/models/(\d+)/progress)", [&node](const httplib::Request& req, httplib::Response& res,
+                                              const httplib::ContentReader& reader) {
+        auto id = u64_param(req.matches[1], "model id");
+        if (!id.ok()) return send_error(res, id.error());
+        auto body = read_body(reader, kMaxProgressBodyBytes);
+        if (!body.ok()) return send_error(res, body.error());
+        json j = json::parse(*body, nullptr, false);
+        if (j.is_discarded()) {
+          return send_error(
+              res, make_error(ErrorCode::kInvalidArgument, "progress: the body is not JSON"));
+        }
+        auto p = verify_progress(*id, j);
+        if (!p.ok()) return send_error(res, p.error());
+        const Status s = node.report_model_progress(*id, *p);
+        if (!s.ok()) return send_error(res, s.error());
+        send_json(res, {{"accepted", true}, {"model_id", *id}});
+      });
+}
+
+void register_share_routes(Routes& routes, Node& node) {
+  routes.get(R"(/v1/models/(\d+)/shares)",
              [&node](const httplib::Request& req, httplib::Response& res) {
                auto id = u64_param(req.matches[1], "model id");
                if (!id.ok()) return send_error(res, id.error());
@@ -350,7 +371,7 @@ void mount_model_routes(httplib::Server& server, Node& node) {
                send_json(res, *j);
              });
 
-  server.Get(
+  routes.get(
       R"(/v1/models/(\d+)/rewards)", [&node](const httplib::Request& req, httplib::Response& res) {
         auto id = u64_param(req.matches[1], "model id");
         if (!id.ok()) return send_error(res, id.error());
@@ -369,7 +390,7 @@ void mount_model_routes(httplib::Server& server, Node& node) {
       });
 
   // Any path segment, so that a malformed account is a 400 naming it rather than a 404.
-  server.Get(R"(/v1/accounts/([^/]+)/holdings)",
+  routes.get(R"(/v1/accounts/([^/]+)/holdings)",
              [&node](const httplib::Request& req, httplib::Response& res) {
                auto who = hex_param<32>(req.matches[1], "account");
                if (!who.ok()) return send_error(res, who.error());
@@ -399,25 +420,6 @@ void mount_model_routes(httplib::Server& server, Node& node) {
                });
                send_json(res, j);
              });
-
-  server.Post(
-      R"(/v1/models/(\d+)/progress)", [&node](const httplib::Request& req, httplib::Response& res,
-                                              const httplib::ContentReader& reader) {
-        auto id = u64_param(req.matches[1], "model id");
-        if (!id.ok()) return send_error(res, id.error());
-        auto body = read_body(reader, kMaxProgressBodyBytes);
-        if (!body.ok()) return send_error(res, body.error());
-        json j = json::parse(*body, nullptr, false);
-        if (j.is_discarded()) {
-          return send_error(
-              res, make_error(ErrorCode::kInvalidArgument, "progress: the body is not JSON"));
-        }
-        auto p = verify_progress(*id, j);
-        if (!p.ok()) return send_error(res, p.error());
-        const Status s = node.report_model_progress(*id, *p);
-        if (!s.ok()) return send_error(res, s.error());
-        send_json(res, {{"accepted", true}, {"model_id", *id}});
-      });
 }
 
 }  // namespace datadao::node

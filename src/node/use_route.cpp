@@ -92,8 +92,8 @@ uint64_t seed_of(const crypto::Hash32& tx_id) {
 
 }  // namespace
 
-void mount_use_routes(httplib::Server& server, Node& node) {
-  server.Post(R"(/v1/models/(\d+)/use)", [&node](const httplib::Request& req,
+void register_use_routes(Routes& routes, Node& node) {
+  routes.post(R"(/v1/models/(\d+)/use)", [&node](const httplib::Request& req,
                                                  httplib::Response& res,
                                                  const httplib::ContentReader& reader) {
     auto id = u64_param(req.matches[1], "model id");

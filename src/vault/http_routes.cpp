@@ -30,9 +30,10 @@ std::optional<Hash32> parse_name(const httplib::Request& req) {
 
 }  // namespace
 
-void mount_blob_routes(httplib::Server& server, LocalDirBackend& backend, uint64_t max_put_bytes) {
-  // GET (httplib also routes HEAD here and then sends the headers only).
-  server.Get(kBlobRoute, [&backend](const httplib::Request& req, httplib::Response& res) {
+void register_blob_routes(RouteTable<httplib::Server>& routes, LocalDirBackend& backend,
+                          uint64_t max_put_bytes) {
+  // GET: 200 + bytes, 404 if unknown (httplib also routes HEAD here and sends the headers only).
+  routes.get(kBlobRoute, [&backend](const httplib::Request& req, httplib::Response& res) {
     auto hash = parse_name(req);
     if (!hash) return reply(res, 400, "bad blob name");
     auto fd = detail::open_read(backend.blob_path(*hash));
@@ -54,7 +55,9 @@ void mount_blob_routes(httplib::Server& server, LocalDirBackend& backend, uint64
                              });
   });
 
-  server.Put(
+  // PUT: 201 stored (or already present); 400 if the body does not hash to the name, 413 past
+  // max_put_bytes (nothing stored either way); 500 on I/O.
+  routes.put(
       kBlobRoute, [&backend, max_put_bytes](const httplib::Request& req, httplib::Response& res,
                                             const httplib::ContentReader& content_reader) {
         auto hash = parse_name(req);

@@ -1,6 +1,6 @@
 // Runs the detector over the hand-written labelled set (tests/privacy/data/pii_eval.tsv) and a
 // synthetic set with randomly generated valid/invalid structured values, prints per-type
-// precision and recall, and checks the recall targets on the hand-written set.
+// precision and recall, and checks the scrubber's recall targets on the hand-written set.
 #include "datadao/privacy/evaluation.hpp"
 
 #include <gtest/gtest.h>

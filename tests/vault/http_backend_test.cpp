@@ -1,5 +1,5 @@
-// HttpBackend against a real httplib::Server on 127.0.0.1 serving mount_blob_routes, and against a
-// lying server.
+// HttpBackend against a real httplib::Server on 127.0.0.1 serving register_blob_routes, and against
+// a lying server.
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -54,7 +54,8 @@ class VaultHttpBackend : public ::testing::Test {
     fs::create_directories(dir_ / "scratch");
     store_ = std::make_unique<LocalDirBackend>(dir_ / "server-store");
     server_ = std::make_unique<RunningServer>();
-    mount_blob_routes(server_->server(), *store_, kMaxPut);
+    RouteTable<httplib::Server> routes(server_->server());
+    register_blob_routes(routes, *store_, kMaxPut);
   }
   void TearDown() override {
     server_.reset();

@@ -7,7 +7,7 @@
 // either the whole block or nothing. open() re-derives the state from the state table and checks
 // it against the head header's state_hash, so a half-applied block cannot go unnoticed.
 //
-// Proposers: this issue has one operator per chain, recorded at create(). produce_block and
+// Proposers: a chain has one operator today, recorded at create(). produce_block and
 // apply_block accept only headers signed by that operator (kPermissionDenied otherwise).
 //
 // Thread-safety: a Chain is not thread-safe; the node serialises every call (const ones too).

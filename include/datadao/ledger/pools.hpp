@@ -15,7 +15,7 @@
 // Governance: a token holder proposes a new value for one pool parameter; holders vote with
 // their balance at the time they vote, once each; after `voting_period` blocks the proposal
 // passes if the votes cast reach quorum_bps of the token supply at proposal time and yes > no.
-// Pool tokens are not transferable (they record contribution; transfers are a later issue).
+// Pool tokens are not transferable (they record contribution; transfers are not built yet).
 #pragma once
 
 #include <cstdint>

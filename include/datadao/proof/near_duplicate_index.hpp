@@ -4,8 +4,8 @@
 // Banding. The 128-slot signature is cut into b bands of r slots; two records become candidates
 // when all r slots of at least one band agree, which happens with probability
 //     P(J) = 1 - (1 - J^r)^b,
-// an S-curve whose steepest point is near (1/b)^(1/r). For the target "recall >= 0.95 at
-// J >= 0.8" (issue 3) with 128 slots:
+// an S-curve whose steepest point is near (1/b)^(1/r). For the near-duplicate target
+// "recall >= 0.95 at J >= 0.8" with 128 slots:
 //     b x r     P(0.3)   P(0.5)   P(0.7)   P(0.8)   threshold
 //     16 x 8    0.001    0.061    0.613    0.947    0.71   <- misses the target at J = 0.8
 //     32 x 4    0.229    0.873    1.000    1.000    0.42   <- many useless candidates, 32 tables

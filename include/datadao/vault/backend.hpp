@@ -118,7 +118,7 @@ class LocalDirBackend final : public Backend {
 };
 
 // Blobs on any HTTP server that stores bytes at {base_url}/v1/blobs/<64 hex> (GET/HEAD/PUT), such
-// as a node with mount_blob_routes. PUT streams the file; GET streams into a temporary file,
+// as a node with register_blob_routes. PUT streams the file; GET streams into a temporary file,
 // hashing as it goes, and enforces max_download_bytes. The server is trusted with nothing: a
 // download that does not hash to its name is an error.
 class HttpBackend final : public Backend {
