@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "render.hpp"
 #include "datadao/codec/codec.hpp"
 #include "datadao/testing/fixtures.hpp"
 #include "datadao/ingest/importers.hpp"
@@ -36,7 +37,12 @@ void register_data_commands(CLI::App& app, Context& ctx) {
         },
         &summary));
     std::cout.flush();
-    std::cerr << ingest::to_json(summary).dump(ctx.json ? -1 : 2) << "\n";
+    // The records are the output (JSON lines on stdout); the summary is for the person.
+    if (ctx.json) {
+      std::cerr << ingest::to_json(summary).dump() << "\n";
+    } else {
+      std::cerr << render_import_summary(summary);
+    }
   });
 
   static std::string secret_hex, kind = "handle";

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "cli.hpp"
+#include "render.hpp"
 #include "datadao/codec/codec.hpp"
 #include "datadao/ledger/chain.hpp"
 #include "datadao/wallet/public_identity.hpp"
@@ -73,7 +74,7 @@ void register_ledger_commands(CLI::App& app, Context& ctx) {
   txshow->callback([&ctx] {
     unwrap(codec::from_hex_fixed<32>(tx_id, "transaction id"));
     json j = unwrap(ctx.client().get("/v1/tx/" + tx_id));
-    emit(ctx, j, [&] { std::cout << j.dump(2) << "\n"; });
+    emit(ctx, j, [&] { std::cout << render_tx(j); });
   });
 
   static std::string out, proof_file, node_key;

@@ -1,9 +1,16 @@
-// datadao: the command-line front end. Every error becomes a message on stderr and a non-zero
-// exit code: 1 for errors from the network or the data, 2 for usage errors.
+// datadao: the command-line front end. Every error becomes a message on stderr (one JSON line
+// under --json) and a non-zero exit code: 1 for errors from the network or the data, 2 for usage
+// errors.
+#include <cstring>
 #include <functional>
 #include <iostream>
 
 #include "cli.hpp"
+#include "render.hpp"
+
+#ifndef DATADAO_VERSION
+#error "DATADAO_VERSION comes from the CMake project version"
+#endif
 
 int main(int argc, char** argv) {
   using namespace datadao::cli;
@@ -12,6 +19,7 @@ int main(int argc, char** argv) {
       "Local state lives under $DATADAO_HOME (default ~/.datadao)."};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Help for every command");
+  app.set_version_flag("--version", std::string("datadao ") + DATADAO_VERSION);
   Context ctx;
   app.add_option("--node", ctx.node_url,
                  "Node API URL (default: $DATADAO_NODE, else the node of this $DATADAO_HOME, "
@@ -48,19 +56,32 @@ int main(int argc, char** argv) {
   };
   fall(&app);
 
+  // --json may not have been parsed yet when parsing itself fails.
+  bool json_errors = false;
+  for (int i = 1; i < argc; ++i) json_errors = json_errors || std::strcmp(argv[i], "--json") == 0;
+  auto fail = [&](std::string_view code, const std::string& message, const std::string& hint) {
+    if (json_errors || ctx.json) {
+      std::cerr << error_json_line(code, message, hint) << "\n";
+    } else {
+      std::cerr << "error: " << message << "\n";
+      if (!hint.empty()) std::cerr << "hint: " << hint << "\n";
+    }
+  };
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);  // prints help, or the usage error and a hint
-    return code == 0 ? 0 : 2;
-  } catch (const CliError& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    if (const std::string hint = ctx.node_hint(e.what()); !hint.empty()) {
-      std::cerr << "hint: " << hint << "\n";
+    // Help and --version are "errors" that exit 0; real usage errors exit 2.
+    if (e.get_exit_code() == 0 || !json_errors) {
+      const int code = app.exit(e);  // prints help, or the usage error and a hint
+      return code == 0 ? 0 : 2;
     }
+    fail("usage", e.what(), "run with --help for the options");
+    return 2;
+  } catch (const CliError& e) {
+    fail(error_code_name(e.code), e.what(), ctx.node_hint(e.what()));
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    fail(datadao::error_code_name(datadao::ErrorCode::kInternal), e.what(), "");
     return 1;
   }
   return 0;
