@@ -24,7 +24,7 @@ carol() { DATADAO_HOME=$W/carol "$DD" --wallet carol "$@"; }
 
 step "wallets; a node whose genesis gives everyone credits"
 for who in alice bob val dev carol; do
-  DATADAO_HOME=$W/$who "$DD" --wallet $who wallet create $who >/dev/null
+  DATADAO_HOME=$W/$who "$DD" --wallet $who wallet create $who --kdf interactive >/dev/null
   DATADAO_HOME=$W/$who "$DD" --wallet $who wallet export-public -o "$W/$who.pub.json"
 done
 operator node init --alloc "$W/alice.pub.json=1000" --alloc "$W/bob.pub.json=1000" \

@@ -20,9 +20,9 @@ bob() { DATADAO_HOME=$W/bob "$DD" --wallet bob "$@"; }
 val() { DATADAO_HOME=$W/val "$DD" --wallet val "$@"; }
 
 step "alice, bob and the validator val create wallets"
-alice wallet create alice
-bob wallet create bob
-val wallet create val
+alice wallet create alice --kdf interactive
+bob wallet create bob --kdf interactive
+val wallet create val --kdf interactive
 for who in alice bob val; do
   DATADAO_HOME=$W/$who "$DD" --wallet $who wallet export-public -o "$W/$who.pub.json"
 done
@@ -123,7 +123,7 @@ val validator run --pool reddit-dao --once
 
 step "a validator whose account has no credits cannot attest: --once exits 1 and says why"
 val2() { DATADAO_HOME=$W/val2 "$DD" --wallet val2 "$@"; }
-val2 wallet create val2
+val2 wallet create val2 --kdf interactive
 val2 wallet export-public -o "$W/val2.pub.json"
 alice pool create unfunded-dao --source reddit --validator "$W/val2.pub.json" >/dev/null
 alice pool contribute unfunded-dao "$A2FILE" --handle alice_r

@@ -20,8 +20,8 @@ alice() { DATADAO_HOME=$W/alice "$DD" --wallet alice "$@"; }
 bob() { DATADAO_HOME=$W/bob "$DD" --wallet bob "$@"; }
 
 step "alice and bob create wallets (keys encrypted under a passphrase, Argon2id)"
-alice wallet create alice
-bob wallet create bob
+alice wallet create alice --kdf interactive
+bob wallet create bob --kdf interactive
 alice wallet export-public -o "$W/alice.pub.json"
 bob wallet export-public -o "$W/bob.pub.json"
 [ "$(stat -c %a "$W/alice/wallets/alice.wallet")" = 600 ] || fail "wallet file is not mode 0600"

@@ -38,16 +38,24 @@ void register_wallet_commands(CLI::App& app, Context& ctx) {
   w->require_subcommand(1);
 
   static std::string name;
+  static std::string kdf = "moderate";
   auto* create = w->add_subcommand("create",
                                    "Create a wallet: an Ed25519 account key and an "
                                    "X25519 box key, encrypted under a passphrase");
   create->add_option("name", name, "Wallet name ([A-Za-z0-9_-], up to 64)")->required();
+  create->add_option("--kdf", kdf,
+                     "Passphrase hardening (Argon2id): moderate (256 MiB, about a second per "
+                     "unlock) or interactive (64 MiB, for small machines and scripts)")
+      ->check(CLI::IsMember({"moderate", "interactive"}))
+      ->capture_default_str();
   create->footer("Example:\n  DATADAO_PASSPHRASE='long secret phrase' datadao wallet create alice");
   create->callback([&ctx] {
     std::optional<fs::path> file;
     if (!ctx.passphrase_file.empty()) file = ctx.passphrase_file;
     const std::string pass = unwrap(wallet::read_passphrase(file, /*confirm_new=*/true));
-    auto created = unwrap(wallet::create_wallet(name, pass));
+    const crypto::KdfParams params =
+        kdf == "interactive" ? crypto::KdfParams::interactive() : crypto::KdfParams::moderate();
+    auto created = unwrap(wallet::create_wallet(name, pass, params));
     if (!ctx.json) {
       std::cout << "created " << unwrap(wallet::wallet_path(name)).string() << "\n";
     }
