@@ -40,6 +40,7 @@
 
 #include "cli.hpp"
 #include "datadao/codec/codec.hpp"
+#include "datadao/common/u128.hpp"
 #include "datadao/testing/fixtures.hpp"
 #include "datadao/ledger/models.hpp"
 #include "datadao/ml/text_model.hpp"
@@ -566,15 +567,6 @@ json ModelsDemo::holders(uint64_t model_id) {
   }
 }
 
-std::string u128_str(unsigned __int128 v) {
-  std::string s;
-  do {
-    s.insert(s.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
-    v /= 10;
-  } while (v != 0);
-  return s;
-}
-
 unsigned __int128 u128_of(const std::string& s) {
   unsigned __int128 v = 0;
   for (char c : s) v = v * 10 + static_cast<unsigned>(c - '0');
@@ -719,8 +711,8 @@ void ModelsDemo::ownership_and_rewards(uint64_t model_id, const std::set<uint64_
   const unsigned __int128 remainder = u128_of(after.value("reward_remainder", "0"));
   check(paid * unit == accrued_sum + claimed * unit + remainder,
         "every reward unit paid is accrued to a holder or in the remainder account (" +
-            u128_str(accrued_sum) + " accrued + " + u128_str(remainder) +
-            " remainder = " + u128_str(paid) + " credits x 10^9)");
+            u128_to_string(accrued_sum) + " accrued + " + u128_to_string(remainder) +
+            " remainder = " + u128_to_string(paid) + " credits x 10^9)");
 
   // Three contributors look at their accounts: rewards = price x uses x share units, exactly.
   std::cout << "\n== three contributors: datadao account show, then datadao rewards claim\n";
@@ -753,10 +745,10 @@ void ModelsDemo::ownership_and_rewards(uint64_t model_id, const std::set<uint64_
     const unsigned __int128 accrued = u128_of(mine.value("accrued_units", "0"));
     const unsigned __int128 expected =
         static_cast<unsigned __int128>(price) * uses * units;  // reward units
-    check(accrued == expected, w->name + ": rewards " + format_reward_units(u128_str(accrued)) +
-                                   " credits = " + std::to_string(price) + " x " +
-                                   std::to_string(uses) + " x " + std::to_string(units) +
-                                   " / 10^9, exactly");
+    check(accrued == expected,
+          w->name + ": rewards " + format_reward_units(u128_to_string(accrued)) +
+              " credits = " + std::to_string(price) + " x " + std::to_string(uses) + " x " +
+              std::to_string(units) + " / 10^9, exactly");
     const uint64_t credits_before = acct.value("credits", uint64_t{0});
     const uint64_t claimable = mine.value("claimable_credits", uint64_t{0});
     if (claimable == 0) {
@@ -775,7 +767,7 @@ void ModelsDemo::ownership_and_rewards(uint64_t model_id, const std::set<uint64_
       if (m.value("model_id", uint64_t{0}) == model_id)
         left = u128_of(m.value("accrued_units", "0"));
     std::cout << "  $ datadao rewards claim   (" << w->name << ")\n  claimed " << claimable
-              << " credits from " << label << "; " << format_reward_units(u128_str(left))
+              << " credits from " << label << "; " << format_reward_units(u128_to_string(left))
               << " stays accrued\n";
     check(credits_after - credits_before == claimable && claimable == expected / unit &&
               left == expected % unit,

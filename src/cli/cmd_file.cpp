@@ -3,6 +3,7 @@
 
 #include "cli.hpp"
 #include "datadao/codec/codec.hpp"
+#include "datadao/common/clock.hpp"
 #include "datadao/vault/vault.hpp"
 #include "datadao/wallet/keyring.hpp"
 
@@ -90,10 +91,7 @@ void register_file_commands(CLI::App& app, Context& ctx) {
     p.sealed_key = vault::share_key(key, r.box_key);
     p.purpose = purpose;
     if (expires_in > 0) {
-      const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
-      p.expires_at = static_cast<uint64_t>(now) + expires_in;
+      p.expires_at = unix_now() + expires_in;
     }
     print_included(ctx, "granted file " + std::to_string(file_id) + " to " + r.name,
                    submit_signed(ctx, w, p));

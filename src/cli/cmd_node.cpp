@@ -1,15 +1,16 @@
 #include <atomic>
 #include <csignal>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <thread>
 
 #include "cli.hpp"
 #include "datadao/codec/codec.hpp"
+#include "datadao/common/clock.hpp"
 #include "datadao/node/api_server.hpp"
 #include "datadao/node/node.hpp"
 #include "datadao/runner/serving.hpp"
+#include "datadao/store/file.hpp"
 #include "datadao/wallet/home.hpp"
 
 namespace datadao::cli {
@@ -20,12 +21,6 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 void on_signal(int) { g_stop = true; }
-
-uint64_t unix_now() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
-}
 
 // "alice=1000000", "bob.pub.json=5", "<64 hex>=7" -> (account, credits)
 std::pair<ledger::AccountId, uint64_t> parse_alloc(const std::string& spec) {
@@ -126,10 +121,9 @@ void register_node_commands(CLI::App& app, Context& ctx) {
     const std::string h = host.empty() ? nd->config().listen_host : host;
     check(api.start(h, p));
     nd->start();
-    auto write_port = [&](const std::string& file) {
-      const std::string tmp = file + ".tmp";
-      std::ofstream(tmp) << api.port() << "\n";
-      std::filesystem::rename(tmp, file);  // readers never see a partial file
+    auto write_port = [&](const std::string& file) {  // readers never see a partial file
+      check(store::write_file_atomic(file, std::to_string(api.port()) + "\n",
+                                     store::WriteOptions{.mode = 0644, .durable = false}));
     };
     if (!port_file.empty()) write_port(port_file);
     write_port(paths.api_port().string());  // how this home's CLI finds the node

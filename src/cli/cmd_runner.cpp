@@ -82,7 +82,6 @@ void run_runner(const Context& ctx, const RunnerRunOptions& o) {
   const wallet::Wallet w = ctx.open_wallet();
   const std::string url = ctx.resolved_node_url();
   vault::HttpBackend backend(url);
-  install_stop_handlers();
 
   runner::RunnerOptions ro;
   ro.work_dir = o.work_dir;
@@ -97,43 +96,26 @@ void run_runner(const Context& ctx, const RunnerRunOptions& o) {
   };
 
   std::unique_ptr<runner::Runner> r;
-  milliseconds backoff = kFirstBackoff;
-  bool warned = false;
   std::set<std::string> reported;
-  auto trouble = [&](const Error& e) {
-    if (o.once) throw CliError(e);
-    if (!warned) {
-      std::cerr << "warning: " << e.message << "; retrying (backoff up to "
-                << kMaxBackoff.count() / 1000 << " s)" << std::endl;
-      warned = true;
-    }
-    pause_unless_stopped(backoff);
-    backoff = std::min(backoff * 2, kMaxBackoff);
-  };
-  while (!g_stop) {
+  run_rounds({o.once, milliseconds(o.interval_ms)}, [&]() -> Status {
     if (!r) {
       auto opened = runner::Runner::open(w, url, o.pools, backend, ro);
       if (!opened.ok()) {
         if (opened.error().code != ErrorCode::kIoError) throw CliError(opened.error());
-        trouble(opened.error());
-        continue;
+        return opened.error();
       }
       r = std::move(opened).value();
       std::cerr << "running models for " << o.pools.size()
                 << (o.pools.size() == 1 ? " pool" : " pools") << " as " << short_hex(w.account())
                 << std::endl;
     }
-    auto round = r->run_once();
-    if (!round.ok()) {
-      trouble(round.error());
-      continue;
-    }
-    if (round->policy_consents > 0 && !ctx.json) {
-      std::cout << round->policy_consents
+    DD_ASSIGN(runner::RoundReport round, r->run_once());
+    if (round.policy_consents > 0 && !ctx.json) {
+      std::cout << round.policy_consents
                 << " consents recorded from contributors' standing policies" << std::endl;
     }
-    for (const auto& p : round->published) print_published(ctx, p);
-    for (const auto& [model, error] : round->failed) {
+    for (const auto& p : round.published) print_published(ctx, p);
+    for (const auto& [model, error] : round.failed) {
       if (o.once || reported.insert(error.message).second) {
         if (ctx.json) {
           std::cout
@@ -143,20 +125,13 @@ void run_runner(const Context& ctx, const RunnerRunOptions& o) {
         std::cerr << "model " << model << " not trained: " << error.message << std::endl;
       }
     }
-    if (o.once && !round->failed.empty()) {
+    if (o.once && !round.failed.empty()) {
       throw CliError(ErrorCode::kFailedPrecondition,
-                     std::to_string(round->failed.size()) +
+                     std::to_string(round.failed.size()) +
                          " model(s) could not be trained (reasons above); the next run retries");
     }
-    if (warned) {
-      std::cerr << "node reachable again" << std::endl;
-      warned = false;
-    }
-    backoff = kFirstBackoff;
-    if (o.once) return;
-    pause_unless_stopped(milliseconds(o.interval_ms));
-  }
-  std::cerr << "stopped" << std::endl;
+    return Status::Ok();
+  });
 }
 
 }  // namespace

@@ -78,24 +78,10 @@ void run_validator(const Context& ctx, const RunOptions& o) {
   const wallet::Wallet w = ctx.open_wallet();
   const std::string url = ctx.resolved_node_url();
   vault::HttpBackend backend(url);
-  install_stop_handlers();
 
   std::unique_ptr<validator::Validator> v;
-  milliseconds backoff = kFirstBackoff;
-  bool warned = false;
   std::set<std::string> reported;  // deferred reasons already printed (no repeats every round)
-  // The node is unreachable (or answered nonsense): --once fails, the loop warns once and waits.
-  auto trouble = [&](const Error& e) {
-    if (o.once) throw CliError(e);
-    if (!warned) {
-      std::cerr << "warning: " << e.message << "; retrying (backoff up to "
-                << kMaxBackoff.count() / 1000 << " s)" << std::endl;
-      warned = true;
-    }
-    pause_unless_stopped(backoff);
-    backoff = std::min(backoff * 2, kMaxBackoff);
-  };
-  while (!g_stop) {
+  run_rounds({o.once, milliseconds(o.interval_ms)}, [&]() -> Status {
     if (!v) {
       auto opened = validator::Validator::open(w, url, o.pool, backend);
       if (!opened.ok()) {
@@ -106,45 +92,30 @@ void run_validator(const Context& ctx, const RunOptions& o) {
             opened.error().code == ErrorCode::kFailedPrecondition) {
           throw CliError(opened.error());
         }
-        trouble(opened.error());
-        continue;
+        return opened.error();
       }
       v = std::move(opened).value();
       std::cerr << "validating pool '" << v->pool_name() << "' (id " << v->pool_id() << ") as "
                 << short_hex(w.account()) << "; " << v->indexed_records()
                 << " records already in the pool index" << std::endl;
     }
-    auto round = v->run_once();
-    if (!round.ok()) {
-      trouble(round.error());
-      continue;
-    }
-    for (const auto& a : round->attested) print_attested(ctx, a, v->pool_id());
-    for (const auto& d : round->deferred) {
+    DD_ASSIGN(validator::RoundReport round, v->run_once());
+    for (const auto& a : round.attested) print_attested(ctx, a, v->pool_id());
+    for (const auto& d : round.deferred) {
       // --once prints every deferral; the loop prints a reason once, not every round.
       if (o.once || reported.insert(d.error.message).second) print_deferred(ctx, d, v->pool_id());
     }
-    if (round->stopped) {
-      trouble(*round->stopped);
-      continue;
-    }
-    if (o.once && !round->deferred.empty()) {
+    if (round.stopped) return *round.stopped;
+    if (o.once && !round.deferred.empty()) {
       // A round that scored nothing it was asked to is not a success, whatever the reason.
-      const size_t n = round->deferred.size();
+      const size_t n = round.deferred.size();
       throw CliError(ErrorCode::kFailedPrecondition,
                      std::to_string(n) + (n == 1 ? " contribution was" : " contributions were") +
                          " left pending (reasons above); the next run retries " +
                          (n == 1 ? "it" : "them"));
     }
-    if (warned) {
-      std::cerr << "node reachable again" << std::endl;
-      warned = false;
-    }
-    backoff = kFirstBackoff;
-    if (o.once) return;
-    pause_unless_stopped(milliseconds(o.interval_ms));
-  }
-  std::cerr << "stopped" << std::endl;
+    return Status::Ok();
+  });
 }
 
 }  // namespace

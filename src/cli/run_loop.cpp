@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <csignal>
+#include <iostream>
 #include <thread>
+
+#include "cli.hpp"
 
 namespace datadao::cli {
 
@@ -26,6 +29,34 @@ void pause_unless_stopped(std::chrono::milliseconds d) {
   while (!g_stop && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::min(std::chrono::milliseconds(50), d));
   }
+}
+
+void run_rounds(const RoundLoopOptions& o, const std::function<Status()>& round) {
+  install_stop_handlers();
+  std::chrono::milliseconds backoff = kFirstBackoff;
+  bool warned = false;
+  while (!g_stop) {
+    Status st = round();
+    if (!st.ok()) {
+      if (o.once) throw CliError(st.error());
+      if (!warned) {
+        std::cerr << "warning: " << st.error().message << "; retrying (backoff up to "
+                  << kMaxBackoff.count() / 1000 << " s)" << std::endl;
+        warned = true;
+      }
+      pause_unless_stopped(backoff);
+      backoff = std::min(backoff * 2, kMaxBackoff);
+      continue;
+    }
+    if (warned) {
+      std::cerr << "node reachable again" << std::endl;
+      warned = false;
+    }
+    backoff = kFirstBackoff;
+    if (o.once) return;
+    pause_unless_stopped(o.interval);
+  }
+  std::cerr << "stopped" << std::endl;
 }
 
 }  // namespace datadao::cli

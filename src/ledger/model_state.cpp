@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "key_codec.hpp"
 #include "pool_state.hpp"
 
 namespace datadao::ledger {
@@ -69,35 +70,6 @@ bool policy_matches(const ConsentPolicy& policy, const Model& model) {
 namespace detail {
 namespace {
 
-// Keys: a tag then big-endian ids and raw 32-byte accounts, in the order given.
-class Key {
- public:
-  explicit Key(uint8_t tag) : k_{tag} {}
-  Key& id(uint64_t v) {
-    for (int i = 7; i >= 0; --i) k_.push_back(static_cast<uint8_t>(v >> (8 * i)));
-    return *this;
-  }
-  Key& account(const AccountId& a) {
-    k_.insert(k_.end(), a.begin(), a.end());
-    return *this;
-  }
-  Bytes take() { return std::move(k_); }
-
- private:
-  Bytes k_;
-};
-
-uint64_t be64(ByteView k, size_t off) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < 8; ++i) v = (v << 8) | k[off + i];
-  return v;
-}
-
-Status bad_key(ByteView key, std::string_view why) {
-  return make_error(ErrorCode::kCorruption,
-                    "state entry " + codec::to_hex(key) + ": " + std::string(why));
-}
-
 bool has_dups(std::vector<uint64_t> ids) {
   std::sort(ids.begin(), ids.end());
   return std::adjacent_find(ids.begin(), ids.end()) != ids.end();
@@ -133,26 +105,26 @@ Bytes denied_key(uint64_t model_id, uint64_t contribution_id) {
   return Key(kTagDenied).id(model_id).id(contribution_id).take();
 }
 Bytes consent_count_key(uint64_t model_id, const AccountId& contributor, uint64_t pool_id) {
-  return Key(kTagConsentCount).id(model_id).account(contributor).id(pool_id).take();
+  return Key(kTagConsentCount).id(model_id).fixed(contributor).id(pool_id).take();
 }
 Bytes training_set_key(uint64_t model_id, uint64_t contribution_id) {
   return Key(kTagTrainingSet).id(model_id).id(contribution_id).take();
 }
-Bytes policy_key(const AccountId& account) { return Key(kTagPolicy).account(account).take(); }
+Bytes policy_key(const AccountId& account) { return Key(kTagPolicy).fixed(account).take(); }
 Bytes model_due_key(uint64_t deadline, uint64_t model_id) {
   return Key(kTagModelDue).id(deadline).id(model_id).take();
 }
 Bytes model_vote_key(uint64_t model_id, uint64_t pool_id, const AccountId& voter) {
-  return Key(kTagModelVote).id(model_id).id(pool_id).account(voter).take();
+  return Key(kTagModelVote).id(model_id).id(pool_id).fixed(voter).take();
 }
 Bytes contributor_count_key(uint64_t model_id, const AccountId& contributor) {
-  return Key(kTagContributorCount).id(model_id).account(contributor).take();
+  return Key(kTagContributorCount).id(model_id).fixed(contributor).take();
 }
 Bytes holding_key(uint64_t model_id, const AccountId& account) {
-  return Key(kTagHolding).id(model_id).account(account).take();
+  return Key(kTagHolding).id(model_id).fixed(account).take();
 }
 Bytes held_by_key(const AccountId& account, uint64_t model_id) {
-  return Key(kTagHeldBy).account(account).id(model_id).take();
+  return Key(kTagHeldBy).fixed(account).id(model_id).take();
 }
 
 // ---- Field codecs ------------------------------------------------------------------------------
@@ -288,16 +260,6 @@ unsigned __int128 read_u128(codec::Reader& r, std::string_view field) {
   const uint64_t hi = r.u64(field);
   const uint64_t lo = r.u64(field);
   return (static_cast<unsigned __int128>(hi) << 64) | lo;
-}
-
-std::string u128_to_string(unsigned __int128 v) {
-  if (v == 0) return "0";
-  std::string out;
-  while (v > 0) {
-    out.push_back(static_cast<char>('0' + static_cast<int>(v % 10)));
-    v /= 10;
-  }
-  return std::string(out.rbegin(), out.rend());
 }
 
 Bytes encode_model(const Model& m) {
@@ -461,7 +423,7 @@ Status validate_model_entry(ByteView key, ByteView value) {
   switch (key[0]) {
     case kTagModel:
       if (!need(9)) return bad_key(key, "model key must be 9 bytes");
-      DD_TRY(decode_model(be64(key, 1), value));
+      DD_TRY(decode_model(key_id(key, 1), value));
       return Status::Ok();
     case kTagPoolModel:
       return marker(17, "pool model entry");
@@ -523,8 +485,7 @@ std::optional<Model> get_model(const StateMutator& m, uint64_t model_id) {
 }
 
 uint64_t next_model_id(StateMutator& m) {
-  Bytes key{kTagModelCounter};
-  key.insert(key.end(), kCounterModel.begin(), kCounterModel.end());
+  const Bytes key = Key(kTagModelCounter).text(kCounterModel).take();
   const uint64_t id = get_u64(m, key, 1);
   m.put_entry(key, encode_u64(id + 1));
   return id;
@@ -706,13 +667,13 @@ void close(StateMutator& m, Model& model, ModelStatus status, uint64_t height) {
 void close_due_models(StateMutator& m, const BlockContext& ctx) {
   std::vector<Bytes> due;
   m.state().scan(crypto::as_bytes(Key(kTagModelDue).take()), [&](const Bytes& k, const Bytes&) {
-    if (be64(k, 1) > ctx.height) return false;
+    if (key_id(k, 1) > ctx.height) return false;
     due.push_back(k);
     return true;
   });
   for (const Bytes& k : due) {
     m.put_entry(k, std::nullopt);
-    std::optional<Model> model = get_model(m, be64(k, 9));
+    std::optional<Model> model = get_model(m, key_id(k, 9));
     if (!model) continue;
     if (model->status == ModelStatus::kVoting) {
       if (vote_passes(m, *model)) {
@@ -746,25 +707,18 @@ std::vector<uint64_t> ids_under(const State& s, Bytes prefix, uint64_t after, si
   std::vector<uint64_t> out;
   if (limit == 0) return out;
   Bytes start;
-  if (after > 0) {
-    start = prefix;
-    for (int i = 7; i >= 0; --i) start.push_back(static_cast<uint8_t>(after >> (8 * i)));
-  }
+  if (after > 0) start = detail::Key(prefix).id(after).take();
   s.scan(
       crypto::as_bytes(prefix),
       [&](const Bytes& k, const Bytes&) {
-        out.push_back(detail::be64(crypto::as_bytes(k), k.size() - 8));
+        out.push_back(detail::key_id(k, k.size() - 8));
         return out.size() < limit;
       },
       crypto::as_bytes(start));
   return out;
 }
 
-Bytes prefix_of(uint8_t tag, uint64_t id) {
-  Bytes p{tag};
-  for (int i = 7; i >= 0; --i) p.push_back(static_cast<uint8_t>(id >> (8 * i)));
-  return p;
-}
+Bytes prefix_of(uint8_t tag, uint64_t id) { return detail::Key(tag).id(id).take(); }
 }  // namespace
 
 std::optional<Model> State::model(uint64_t id) const {
@@ -817,7 +771,7 @@ std::optional<ConsentPolicy> State::consent_policy(const AccountId& account) con
 std::optional<uint64_t> State::next_model_deadline() const {
   std::optional<uint64_t> first;
   scan(crypto::as_bytes(Bytes{detail::kTagModelDue}), [&](const Bytes& k, const Bytes&) {
-    first = detail::be64(crypto::as_bytes(k), 1);
+    first = detail::key_id(k, 1);
     return false;
   });
   return first;
@@ -850,9 +804,7 @@ std::vector<std::pair<AccountId, ShareHolding>> State::share_holders(
 
 std::vector<uint64_t> State::models_held_by(const AccountId& account, uint64_t after,
                                             size_t limit) const {
-  Bytes prefix{detail::kTagHeldBy};
-  prefix.insert(prefix.end(), account.begin(), account.end());
-  return ids_under(*this, std::move(prefix), after, limit);
+  return ids_under(*this, detail::Key(detail::kTagHeldBy).fixed(account).take(), after, limit);
 }
 
 }  // namespace datadao::ledger

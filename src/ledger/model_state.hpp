@@ -87,7 +87,6 @@ Bytes encode_holding(const ShareHolding& h);
 Result<ShareHolding> decode_holding(ByteView value);
 void write_u128(codec::Writer& w, unsigned __int128 v);  // high u64 then low u64
 unsigned __int128 read_u128(codec::Reader& r, std::string_view field);
-std::string u128_to_string(unsigned __int128 v);  // decimal (JSON shows u128 as strings)
 
 // Field codecs shared by the payloads and the records. Lists are a u32 count then the items;
 // readers reject a count above `max` before allocating, fewer bytes than the count needs, and

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "datadao/codec/codec.hpp"
+#include "key_codec.hpp"
 #include "model_state.hpp"
 
 namespace datadao::ledger {
@@ -47,24 +48,6 @@ std::string_view proposal_status_name(ProposalStatus s) {
 namespace detail {
 namespace {
 
-void put_be64(Bytes& out, uint64_t v) {
-  for (int i = 7; i >= 0; --i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-}
-uint64_t get_be64(const uint8_t* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
-  return v;
-}
-Bytes key_of(uint8_t tag) { return Bytes{tag}; }
-void put_fixed(Bytes& out, const std::array<uint8_t, 32>& a) {
-  out.insert(out.end(), a.begin(), a.end());
-}
-
-Status bad_key(ByteView key, std::string_view why) {
-  return make_error(ErrorCode::kCorruption,
-                    "state entry " + codec::to_hex(key) + ": " + std::string(why));
-}
-
 bool valid_param(PoolParam p) {
   auto v = static_cast<uint8_t>(p);
   return v >= 1 && v <= 4;
@@ -84,82 +67,37 @@ PoolParams read_params(codec::Reader& r) {
 
 }  // namespace
 
-Bytes pool_key(uint64_t pool_id) {
-  Bytes k = key_of(kTagPool);
-  put_be64(k, pool_id);
-  return k;
-}
-Bytes contribution_key(uint64_t id) {
-  Bytes k = key_of(kTagContribution);
-  put_be64(k, id);
-  return k;
-}
+Bytes pool_key(uint64_t pool_id) { return Key(kTagPool).id(pool_id).take(); }
+Bytes contribution_key(uint64_t id) { return Key(kTagContribution).id(id).take(); }
 Bytes pool_contribution_key(uint64_t pool_id, uint64_t id) {
-  Bytes k = key_of(kTagPoolContribution);
-  put_be64(k, pool_id);
-  put_be64(k, id);
-  return k;
+  return Key(kTagPoolContribution).id(pool_id).id(id).take();
 }
 Bytes pending_key(uint64_t pool_id, uint64_t id) {
-  Bytes k = key_of(kTagPending);
-  put_be64(k, pool_id);
-  put_be64(k, id);
-  return k;
+  return Key(kTagPending).id(pool_id).id(id).take();
 }
 Bytes tokens_key(uint64_t pool_id, const AccountId& holder) {
-  Bytes k = key_of(kTagTokens);
-  put_be64(k, pool_id);
-  put_fixed(k, holder);
-  return k;
+  return Key(kTagTokens).id(pool_id).fixed(holder).take();
 }
 Bytes handle_key(uint64_t pool_id, const crypto::Hash32& tag) {
-  Bytes k = key_of(kTagHandle);
-  put_be64(k, pool_id);
-  put_fixed(k, tag);
-  return k;
+  return Key(kTagHandle).id(pool_id).fixed(tag).take();
 }
 Bytes pool_file_key(uint64_t pool_id, uint64_t file_id) {
-  Bytes k = key_of(kTagPoolFile);
-  put_be64(k, pool_id);
-  put_be64(k, file_id);
-  return k;
+  return Key(kTagPoolFile).id(pool_id).id(file_id).take();
 }
 Bytes proposal_key(uint64_t pool_id, uint64_t proposal_id) {
-  Bytes k = key_of(kTagProposal);
-  put_be64(k, pool_id);
-  put_be64(k, proposal_id);
-  return k;
+  return Key(kTagProposal).id(pool_id).id(proposal_id).take();
 }
 Bytes vote_key(uint64_t pool_id, uint64_t proposal_id, const AccountId& voter) {
-  Bytes k = key_of(kTagVote);
-  put_be64(k, pool_id);
-  put_be64(k, proposal_id);
-  put_fixed(k, voter);
-  return k;
+  return Key(kTagVote).id(pool_id).id(proposal_id).fixed(voter).take();
 }
 Bytes due_key(uint64_t deadline, uint64_t pool_id, uint64_t proposal_id) {
-  Bytes k = key_of(kTagDue);
-  put_be64(k, deadline);
-  put_be64(k, pool_id);
-  put_be64(k, proposal_id);
-  return k;
+  return Key(kTagDue).id(deadline).id(pool_id).id(proposal_id).take();
 }
 Bytes by_contributor_key(const AccountId& contributor, uint64_t id) {
-  Bytes k = key_of(kTagByContributor);
-  put_fixed(k, contributor);
-  put_be64(k, id);
-  return k;
+  return Key(kTagByContributor).fixed(contributor).id(id).take();
 }
-Bytes pool_name_key(std::string_view name) {
-  Bytes k = key_of(kTagPoolName);
-  k.insert(k.end(), name.begin(), name.end());
-  return k;
-}
-Bytes counter_key(std::string_view name) {
-  Bytes k = key_of(kTagCounter);
-  k.insert(k.end(), name.begin(), name.end());
-  return k;
-}
+Bytes pool_name_key(std::string_view name) { return Key(kTagPoolName).text(name).take(); }
+Bytes counter_key(std::string_view name) { return Key(kTagCounter).text(name).take(); }
 
 // ---- Codecs ----------------------------------------------------------------------------------
 
@@ -336,7 +274,7 @@ Result<uint64_t> decode_u64(ByteView value, std::string_view what) {
 Status validate_pool_entry(ByteView key, ByteView value) {
   const uint8_t tag = key[0];
   auto need = [&](size_t n) { return key.size() == n; };
-  auto id_at = [&](size_t off) { return get_be64(key.data() + off); };
+  auto id_at = [&](size_t off) { return key_id(key, off); };
   switch (tag) {
     case kTagPool:
       if (!need(9)) return bad_key(key, "pool key must be 9 bytes");
@@ -473,14 +411,14 @@ uint64_t next_id(StateMutator& m, std::string_view counter) {
 
 void tally_due_proposals(StateMutator& m, const BlockContext& ctx) {
   std::vector<Bytes> due;
-  m.state().scan(crypto::as_bytes(key_of(kTagDue)), [&](const Bytes& k, const Bytes&) {
-    if (get_be64(k.data() + 1) > ctx.height) return false;
+  m.state().scan(crypto::as_bytes(Bytes{kTagDue}), [&](const Bytes& k, const Bytes&) {
+    if (key_id(k, 1) > ctx.height) return false;
     due.push_back(k);
     return true;
   });
   for (const Bytes& k : due) {
-    const uint64_t pool_id = get_be64(k.data() + 9);
-    const uint64_t proposal_id = get_be64(k.data() + 17);
+    const uint64_t pool_id = key_id(k, 9);
+    const uint64_t proposal_id = key_id(k, 17);
     m.put_entry(k, std::nullopt);
     auto prop = m.state().proposal(pool_id, proposal_id);
     auto pool = m.state().pool(pool_id);
@@ -505,12 +443,8 @@ void tally_due_proposals(StateMutator& m, const BlockContext& ctx) {
 // ---- State queries ---------------------------------------------------------------------------
 
 namespace {
+using detail::key_id;
 using detail::opt;
-uint64_t be64_at(const Bytes& k, size_t off) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < 8; ++i) v = (v << 8) | k[off + i];
-  return v;
-}
 }  // namespace
 
 std::optional<Pool> State::pool(uint64_t id) const {
@@ -530,7 +464,7 @@ std::optional<Pool> State::pool_by_name(std::string_view name) const {
 std::vector<Pool> State::pools() const {
   std::vector<Pool> out;
   scan(crypto::as_bytes(Bytes{detail::kTagPool}), [&](const Bytes& k, const Bytes& v) {
-    if (auto p = opt(detail::decode_pool(be64_at(k, 1), crypto::as_bytes(v)))) {
+    if (auto p = opt(detail::decode_pool(key_id(k, 1), crypto::as_bytes(v)))) {
       out.push_back(std::move(*p));
     }
     return true;
@@ -549,8 +483,7 @@ std::vector<Contribution> State::pool_contributions(uint64_t pool_id, uint64_t a
   std::vector<Contribution> out;
   if (limit == 0) return out;
   const uint8_t tag = pending_only ? detail::kTagPending : detail::kTagPoolContribution;
-  Bytes prefix{tag};
-  for (int i = 7; i >= 0; --i) prefix.push_back(static_cast<uint8_t>(pool_id >> (8 * i)));
+  const Bytes prefix = detail::Key(tag).id(pool_id).take();
   Bytes start;
   if (after > 0) {
     start = pending_only ? detail::pending_key(pool_id, after)
@@ -559,7 +492,7 @@ std::vector<Contribution> State::pool_contributions(uint64_t pool_id, uint64_t a
   scan(
       crypto::as_bytes(prefix),
       [&](const Bytes& k, const Bytes&) {
-        if (auto c = contribution(be64_at(k, 9))) out.push_back(std::move(*c));
+        if (auto c = contribution(key_id(k, 9))) out.push_back(std::move(*c));
         return out.size() < limit;
       },
       crypto::as_bytes(start));
@@ -568,10 +501,9 @@ std::vector<Contribution> State::pool_contributions(uint64_t pool_id, uint64_t a
 
 std::vector<Contribution> State::contributions_by(const AccountId& contributor) const {
   std::vector<Contribution> out;
-  Bytes prefix{detail::kTagByContributor};
-  prefix.insert(prefix.end(), contributor.begin(), contributor.end());
+  const Bytes prefix = detail::Key(detail::kTagByContributor).fixed(contributor).take();
   scan(crypto::as_bytes(prefix), [&](const Bytes& k, const Bytes&) {
-    if (auto c = contribution(be64_at(k, 33))) out.push_back(std::move(*c));
+    if (auto c = contribution(key_id(k, 33))) out.push_back(std::move(*c));
     return true;
   });
   return out;
@@ -599,10 +531,9 @@ std::optional<Proposal> State::proposal(uint64_t pool_id, uint64_t proposal_id) 
 
 std::vector<Proposal> State::proposals(uint64_t pool_id) const {
   std::vector<Proposal> out;
-  Bytes prefix{detail::kTagProposal};
-  for (int i = 7; i >= 0; --i) prefix.push_back(static_cast<uint8_t>(pool_id >> (8 * i)));
+  const Bytes prefix = detail::Key(detail::kTagProposal).id(pool_id).take();
   scan(crypto::as_bytes(prefix), [&](const Bytes& k, const Bytes& v) {
-    if (auto p = opt(detail::decode_proposal(pool_id, be64_at(k, 9), crypto::as_bytes(v)))) {
+    if (auto p = opt(detail::decode_proposal(pool_id, key_id(k, 9), crypto::as_bytes(v)))) {
       out.push_back(std::move(*p));
     }
     return true;
@@ -625,8 +556,8 @@ void State::end_block(const BlockContext& ctx) {
 
 std::optional<uint64_t> State::next_proposal_deadline() const {
   std::optional<uint64_t> first;
-  scan(crypto::as_bytes(detail::key_of(detail::kTagDue)), [&](const Bytes& k, const Bytes&) {
-    first = detail::get_be64(k.data() + 1);
+  scan(crypto::as_bytes(Bytes{detail::kTagDue}), [&](const Bytes& k, const Bytes&) {
+    first = detail::key_id(k, 1);
     return false;
   });
   return first;

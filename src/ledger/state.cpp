@@ -9,6 +9,7 @@
 
 #include "datadao/codec/codec.hpp"
 #include "datadao/ledger/lthash.hpp"
+#include "key_codec.hpp"
 #include "model_state.hpp"
 #include "pool_state.hpp"
 #include "registry.hpp"
@@ -38,34 +39,13 @@ struct IdHash {
 };
 using GrantKey = std::pair<uint64_t, AccountId>;
 
-void put_be64(Bytes& out, uint64_t v) {
-  for (int i = 7; i >= 0; --i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-}
-uint64_t get_be64(const uint8_t* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
-  return v;
-}
-
-Bytes account_key(const AccountId& id) {
-  Bytes k;
-  k.reserve(33);
-  k.push_back(kTagAccount);
-  k.insert(k.end(), id.begin(), id.end());
-  return k;
-}
+Bytes account_key(const AccountId& id) { return detail::Key(kTagAccount).fixed(id).take(); }
 Bytes account_value(const Account& a) {
   codec::Writer w(16);
   w.u64(a.credits).u64(a.nonce);
   return w.take();
 }
-Bytes file_key(uint64_t id) {
-  Bytes k;
-  k.reserve(9);
-  k.push_back(kTagFile);
-  put_be64(k, id);
-  return k;
-}
+Bytes file_key(uint64_t id) { return detail::Key(kTagFile).id(id).take(); }
 Bytes file_value(const FileRecord& f) {
   codec::Writer w;
   w.fixed(f.owner)
@@ -77,12 +57,7 @@ Bytes file_value(const FileRecord& f) {
   return w.take();
 }
 Bytes grant_key(const GrantKey& gk) {
-  Bytes k;
-  k.reserve(41);
-  k.push_back(kTagGrant);
-  put_be64(k, gk.first);
-  k.insert(k.end(), gk.second.begin(), gk.second.end());
-  return k;
+  return detail::Key(kTagGrant).id(gk.first).fixed(gk.second).take();
 }
 Bytes grant_value(const Grant& g) {
   codec::Writer w;
@@ -95,21 +70,11 @@ Bytes grant_value(const Grant& g) {
       .u64(g.revoked_height);
   return w.take();
 }
-Bytes meta_key() {
-  Bytes k(1 + kMetaNextFileId.size());
-  k[0] = kTagMeta;
-  std::memcpy(k.data() + 1, kMetaNextFileId.data(), kMetaNextFileId.size());
-  return k;
-}
+Bytes meta_key() { return detail::Key(kTagMeta).text(kMetaNextFileId).take(); }
 Bytes meta_value(uint64_t next_file_id) {
   codec::Writer w(8);
   w.u64(next_file_id);
   return w.take();
-}
-
-Error corrupt(const Bytes& key, std::string why) {
-  return make_error(ErrorCode::kCorruption,
-                    "state entry " + codec::to_hex(crypto::as_bytes(key)) + ": " + std::move(why));
 }
 
 // A stored entry that does not decode is corruption, whatever the decoder called it.
@@ -463,26 +428,26 @@ Result<State> State::from_entries(std::string chain_id, const std::vector<StateE
   uint64_t max_file_id = 0;
   for (const StateEntry& e : entries) {
     const Bytes& key = e.key;
-    if (!e.value) return corrupt(key, "a state snapshot holds no deleted entries");
+    if (!e.value) return detail::bad_key(key, "a state snapshot holds no deleted entries");
     ByteView value = crypto::as_bytes(*e.value);
     codec::Reader r(value, "state entry " + codec::to_hex(crypto::as_bytes(key)));
-    if (key.empty()) return corrupt(key, "empty key");
+    if (key.empty()) return detail::bad_key(key, "empty key");
     switch (key[0]) {
       case kTagAccount: {
-        if (key.size() != 33) return corrupt(key, "account key must be 33 bytes");
+        if (key.size() != 33) return detail::bad_key(key, "account key must be 33 bytes");
         AccountId id;
         std::copy(key.begin() + 1, key.end(), id.begin());
         Account a;
         a.credits = r.u64("credits");
         a.nonce = r.u64("nonce");
         DD_TRY(as_corruption(r.finish()));
-        if (!impl->accounts.emplace(id, a).second) return corrupt(key, "duplicate key");
+        if (!impl->accounts.emplace(id, a).second) return detail::bad_key(key, "duplicate key");
         break;
       }
       case kTagFile: {
-        if (key.size() != 9) return corrupt(key, "file key must be 9 bytes");
+        if (key.size() != 9) return detail::bad_key(key, "file key must be 9 bytes");
         FileRecord f;
-        f.id = get_be64(key.data() + 1);
+        f.id = detail::key_id(key, 1);
         f.owner = r.fixed<32>("owner");
         f.blob_hash = r.fixed<32>("blob_hash");
         f.size = r.u64("size");
@@ -490,19 +455,19 @@ Result<State> State::from_entries(std::string chain_id, const std::vector<StateE
         f.locator = r.str("locator", kMaxLocatorBytes);
         f.registered_height = r.u64("registered_height");
         DD_TRY(as_corruption(r.finish()));
-        if (f.id == 0) return corrupt(key, "file id 0");
-        if (impl->files.count(f.id)) return corrupt(key, "duplicate key");
+        if (f.id == 0) return detail::bad_key(key, "file id 0");
+        if (impl->files.count(f.id)) return detail::bad_key(key, "duplicate key");
         if (impl->file_by_blob.count({f.owner, f.blob_hash})) {
-          return corrupt(key, "owner registered the same blob twice");
+          return detail::bad_key(key, "owner registered the same blob twice");
         }
         max_file_id = std::max(max_file_id, f.id);
         impl->set_file(f.id, f);
         break;
       }
       case kTagGrant: {
-        if (key.size() != 41) return corrupt(key, "grant key must be 41 bytes");
+        if (key.size() != 41) return detail::bad_key(key, "grant key must be 41 bytes");
         Grant g;
-        g.file_id = get_be64(key.data() + 1);
+        g.file_id = detail::key_id(key, 1);
         std::copy(key.begin() + 9, key.end(), g.grantee.begin());
         g.grantee_box_key = r.fixed<32>("grantee_box_key");
         g.sealed_key = r.bytes("sealed_key", kSealedFileKeyBytes);
@@ -513,13 +478,13 @@ Result<State> State::from_entries(std::string chain_id, const std::vector<StateE
         g.revoked_height = r.u64("revoked_height");
         DD_TRY(as_corruption(r.finish()));
         GrantKey k{g.file_id, g.grantee};
-        if (impl->grants.count(k)) return corrupt(key, "duplicate key");
+        if (impl->grants.count(k)) return detail::bad_key(key, "duplicate key");
         impl->set_grant(k, g);
         break;
       }
       case kTagMeta: {
-        if (key != meta_key()) return corrupt(key, "unknown meta key");
-        if (have_meta) return corrupt(key, "duplicate key");
+        if (key != meta_key()) return detail::bad_key(key, "unknown meta key");
+        if (have_meta) return detail::bad_key(key, "duplicate key");
         impl->next_file_id = r.u64("next_file_id");
         DD_TRY(as_corruption(r.finish()));
         have_meta = true;
@@ -531,23 +496,23 @@ Result<State> State::from_entries(std::string chain_id, const std::vector<StateE
         } else if (detail::is_model_tag(key[0])) {
           DD_TRY(as_corruption(detail::validate_model_entry(crypto::as_bytes(key), value)));
         } else {
-          return corrupt(key, "unknown tag " + std::to_string(key[0]));
+          return detail::bad_key(key, "unknown tag " + std::to_string(key[0]));
         }
-        if (!impl->kv.emplace(key, *e.value).second) return corrupt(key, "duplicate key");
+        if (!impl->kv.emplace(key, *e.value).second) return detail::bad_key(key, "duplicate key");
         break;
     }
     impl->acc.add(crypto::as_bytes(key), value);
   }
-  if (!have_meta) return corrupt(meta_key(), "missing");
+  if (!have_meta) return detail::bad_key(meta_key(), "missing");
   if (impl->next_file_id <= max_file_id) {
-    return corrupt(meta_key(), "next file id " + std::to_string(impl->next_file_id) +
-                                   " is not above the largest file id " +
-                                   std::to_string(max_file_id));
+    return detail::bad_key(meta_key(), "next file id " + std::to_string(impl->next_file_id) +
+                                           " is not above the largest file id " +
+                                           std::to_string(max_file_id));
   }
   for (const auto& [k, g] : impl->grants) {
     if (!impl->files.count(k.first)) {
-      return corrupt(grant_key(k),
-                     "grant for file " + std::to_string(k.first) + " which does not exist");
+      return detail::bad_key(grant_key(k),
+                             "grant for file " + std::to_string(k.first) + " which does not exist");
     }
   }
   impl->update_hash();

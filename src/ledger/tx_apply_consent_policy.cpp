@@ -31,11 +31,6 @@ Result<ApplyConsentPolicy> decode_payload(ByteView bytes, std::type_identity<App
 
 namespace {
 
-Status check(ByteView payload) {
-  DD_TRY(decode_payload(payload, std::type_identity<ApplyConsentPolicy>{}));
-  return Status::Ok();
-}
-
 Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext& ctx) {
   DD_ASSIGN(ApplyConsentPolicy p, payload_as<ApplyConsentPolicy>(tx));
   const std::string what = "apply_consent_policy to model " + std::to_string(p.model_id);
@@ -84,15 +79,13 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json to_json(ByteView payload) {
-  auto p = decode_payload(payload, std::type_identity<ApplyConsentPolicy>{});
-  if (!p.ok()) return nullptr;
-  return {{"model_id", p->model_id}, {"contribution_ids", p->contribution_ids}};
-}
-
 }  // namespace
 
-extern const TxTypeInfo kApplyConsentPolicyInfo{TxType::kApplyConsentPolicy, "apply_consent_policy",
-                                                &check, &apply, &to_json};
+nlohmann::json to_json(const ApplyConsentPolicy& p) {
+  return {{"model_id", p.model_id}, {"contribution_ids", p.contribution_ids}};
+}
+
+constinit const TxTypeInfo kApplyConsentPolicyInfo =
+    tx_type_info<ApplyConsentPolicy>(TxType::kApplyConsentPolicy, "apply_consent_policy", &apply);
 
 }  // namespace datadao::ledger

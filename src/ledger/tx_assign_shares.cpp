@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "datadao/codec/codec.hpp"
+#include "datadao/common/u128.hpp"
 #include "datadao/ledger/transaction.hpp"
 #include "model_state.hpp"
 #include "pool_state.hpp"
@@ -64,11 +65,6 @@ Result<AssignShares> decode_payload(ByteView bytes, std::type_identity<AssignSha
 
 namespace {
 
-Status check(ByteView payload) {
-  DD_TRY(decode_payload(payload, std::type_identity<AssignShares>{}));
-  return Status::Ok();
-}
-
 Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&) {
   DD_ASSIGN(AssignShares p, payload_as<AssignShares>(tx));
   const std::string what = "assign_shares of model " + std::to_string(p.model_id);
@@ -97,7 +93,7 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   }
   if (model.shares_assigned + sum > kShareSupply) {
     return fail(ErrorCode::kFailedPrecondition,
-                "assigning " + detail::u128_to_string(sum) + " shares to the " +
+                "assigning " + u128_to_string(sum) + " shares to the " +
                     std::to_string(model.shares_assigned) +
                     " already assigned exceeds the supply " + std::to_string(kShareSupply));
   }
@@ -111,19 +107,17 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json to_json(ByteView payload) {
-  auto p = decode_payload(payload, std::type_identity<AssignShares>{});
-  if (!p.ok()) return nullptr;
-  nlohmann::json entries = nlohmann::json::array();
-  for (const ShareEntry& e : p->entries) {
-    entries.push_back({{"account", codec::to_hex(e.account)}, {"shares", e.shares}});
-  }
-  return {{"model_id", p->model_id}, {"entries", std::move(entries)}};
-}
-
 }  // namespace
 
-extern const TxTypeInfo kAssignSharesInfo{TxType::kAssignShares, "assign_shares", &check, &apply,
-                                          &to_json};
+nlohmann::json to_json(const AssignShares& p) {
+  nlohmann::json entries = nlohmann::json::array();
+  for (const ShareEntry& e : p.entries) {
+    entries.push_back({{"account", codec::to_hex(e.account)}, {"shares", e.shares}});
+  }
+  return {{"model_id", p.model_id}, {"entries", std::move(entries)}};
+}
+
+constinit const TxTypeInfo kAssignSharesInfo =
+    tx_type_info<AssignShares>(TxType::kAssignShares, "assign_shares", &apply);
 
 }  // namespace datadao::ledger

@@ -54,9 +54,23 @@ Result<Attest> decode_payload(ByteView bytes, std::type_identity<Attest>) {
 
 namespace {
 
-Status check(ByteView payload) {
-  DD_TRY(decode_payload(payload, std::type_identity<Attest>{}));
-  return Status::Ok();
+// The validator's scores as an attestation record; the ledger decides owned, handle_conflict,
+// points, tokens and height when it applies them.
+Attestation scores_of(const Attest& p) {
+  Attestation a;
+  a.authentic = p.authentic;
+  a.owned = p.owned;
+  a.handle_tag = p.handle_tag;
+  a.records_total = p.records_total;
+  a.exact_duplicates = p.exact_duplicates;
+  a.near_duplicates = p.near_duplicates;
+  a.low_quality = p.low_quality;
+  a.accepted = p.accepted;
+  a.refined_blob_hash = p.refined_blob_hash;
+  a.refined_size = p.refined_size;
+  a.refined_sealed_key = p.refined_sealed_key;
+  a.note = p.note;
+  return a;
 }
 
 Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext& ctx) {
@@ -91,18 +105,7 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   if (p.note.size() > kMaxAttestNoteBytes || !codec::is_valid_utf8(p.note)) {
     return fail(ErrorCode::kInvalidArgument, "note must be <= 512 bytes of UTF-8");
   }
-  Attestation a;
-  a.authentic = p.authentic;
-  a.handle_tag = p.handle_tag;
-  a.records_total = p.records_total;
-  a.exact_duplicates = p.exact_duplicates;
-  a.near_duplicates = p.near_duplicates;
-  a.low_quality = p.low_quality;
-  a.accepted = p.accepted;
-  a.refined_blob_hash = p.refined_blob_hash;
-  a.refined_size = p.refined_size;
-  a.refined_sealed_key = std::move(p.refined_sealed_key);
-  a.note = std::move(p.note);
+  Attestation a = scores_of(p);
   a.height = ctx.height;
   const Bytes handle_key = detail::handle_key(pool->id, p.handle_tag);
   std::optional<Bytes> holder;
@@ -145,26 +148,15 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json to_json(ByteView payload) {
-  auto p = decode_payload(payload, std::type_identity<Attest>{});
-  if (!p.ok()) return nullptr;
-  return {{"contribution_id", p->contribution_id},
-          {"authentic", p->authentic},
-          {"owned", p->owned},
-          {"handle_tag", codec::to_hex(p->handle_tag)},
-          {"records_total", p->records_total},
-          {"exact_duplicates", p->exact_duplicates},
-          {"near_duplicates", p->near_duplicates},
-          {"low_quality", p->low_quality},
-          {"accepted", p->accepted},
-          {"refined_blob_hash", codec::to_hex(p->refined_blob_hash)},
-          {"refined_size", p->refined_size},
-          {"refined_sealed_key", codec::to_base64(crypto::as_bytes(p->refined_sealed_key))},
-          {"note", p->note}};
-}
-
 }  // namespace
 
-extern const TxTypeInfo kAttestInfo{TxType::kAttest, "attest", &check, &apply, &to_json};
+nlohmann::json to_json(const Attest& p) {
+  nlohmann::json j = to_json(scores_of(p));
+  for (const char* decided : {"handle_conflict", "points", "tokens", "height"}) j.erase(decided);
+  j["contribution_id"] = p.contribution_id;
+  return j;
+}
+
+constinit const TxTypeInfo kAttestInfo = tx_type_info<Attest>(TxType::kAttest, "attest", &apply);
 
 }  // namespace datadao::ledger

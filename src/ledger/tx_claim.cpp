@@ -3,6 +3,7 @@
 // whole credit has accrued. Pays floor(accrued / kRewardUnitsPerCredit); the sub-credit rest
 // stays owed to the same holder. An emptied holding (no shares, nothing owed) is deleted.
 #include "datadao/codec/codec.hpp"
+#include "datadao/common/u128.hpp"
 #include "datadao/ledger/transaction.hpp"
 #include "model_state.hpp"
 #include "registry.hpp"
@@ -26,11 +27,6 @@ Result<Claim> decode_payload(ByteView bytes, std::type_identity<Claim>) {
 
 namespace {
 
-Status check(ByteView payload) {
-  DD_TRY(decode_payload(payload, std::type_identity<Claim>{}));
-  return Status::Ok();
-}
-
 Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&) {
   DD_ASSIGN(Claim p, payload_as<Claim>(tx));
   const std::string what = "claim of model " + std::to_string(p.model_id);
@@ -49,7 +45,7 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   if (pay == 0) {
     return fail(ErrorCode::kFailedPrecondition,
                 "nothing to claim: account " + short_hex(tx.sender) + " has " +
-                    detail::u128_to_string(h->owed_units) +
+                    u128_to_string(h->owed_units) +
                     " reward units accrued, less than one credit (" +
                     std::to_string(kRewardUnitsPerCredit) + " units)");
   }
@@ -61,14 +57,10 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json to_json(ByteView payload) {
-  auto p = decode_payload(payload, std::type_identity<Claim>{});
-  if (!p.ok()) return nullptr;
-  return {{"model_id", p->model_id}};
-}
-
 }  // namespace
 
-extern const TxTypeInfo kClaimInfo{TxType::kClaim, "claim", &check, &apply, &to_json};
+nlohmann::json to_json(const Claim& p) { return {{"model_id", p.model_id}}; }
+
+constinit const TxTypeInfo kClaimInfo = tx_type_info<Claim>(TxType::kClaim, "claim", &apply);
 
 }  // namespace datadao::ledger

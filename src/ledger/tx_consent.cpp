@@ -34,11 +34,6 @@ Result<Consent> decode_payload(ByteView bytes, std::type_identity<Consent>) {
 
 namespace {
 
-Status check(ByteView payload) {
-  DD_TRY(decode_payload(payload, std::type_identity<Consent>{}));
-  return Status::Ok();
-}
-
 Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext& ctx) {
   DD_ASSIGN(Consent p, payload_as<Consent>(tx));
   const std::string what = "consent to model " + std::to_string(p.model_id);
@@ -89,16 +84,14 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json to_json(ByteView payload) {
-  auto p = decode_payload(payload, std::type_identity<Consent>{});
-  if (!p.ok()) return nullptr;
-  return {{"model_id", p->model_id},
-          {"contribution_ids", p->contribution_ids},
-          {"consent", p->consent}};
-}
-
 }  // namespace
 
-extern const TxTypeInfo kConsentInfo{TxType::kConsent, "consent", &check, &apply, &to_json};
+nlohmann::json to_json(const Consent& p) {
+  return {
+      {"model_id", p.model_id}, {"contribution_ids", p.contribution_ids}, {"consent", p.consent}};
+}
+
+constinit const TxTypeInfo kConsentInfo =
+    tx_type_info<Consent>(TxType::kConsent, "consent", &apply);
 
 }  // namespace datadao::ledger

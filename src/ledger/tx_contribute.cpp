@@ -33,11 +33,6 @@ Result<Contribute> decode_payload(ByteView bytes, std::type_identity<Contribute>
 
 namespace {
 
-Status check(ByteView payload) {
-  DD_TRY(decode_payload(payload, std::type_identity<Contribute>{}));
-  return Status::Ok();
-}
-
 Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext& ctx) {
   DD_ASSIGN(Contribute p, payload_as<Contribute>(tx));
   const std::string what =
@@ -100,18 +95,16 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json to_json(ByteView payload) {
-  auto p = decode_payload(payload, std::type_identity<Contribute>{});
-  if (!p.ok()) return nullptr;
-  return {{"pool_id", p->pool_id},
-          {"file_id", p->file_id},
-          {"sealed_key", codec::to_base64(crypto::as_bytes(p->sealed_key))},
-          {"sealed_claim", codec::to_base64(crypto::as_bytes(p->sealed_claim))}};
-}
-
 }  // namespace
 
-extern const TxTypeInfo kContributeInfo{TxType::kContribute, "contribute", &check, &apply,
-                                        &to_json};
+nlohmann::json to_json(const Contribute& p) {
+  return {{"pool_id", p.pool_id},
+          {"file_id", p.file_id},
+          {"sealed_key", codec::to_base64(crypto::as_bytes(p.sealed_key))},
+          {"sealed_claim", codec::to_base64(crypto::as_bytes(p.sealed_claim))}};
+}
+
+constinit const TxTypeInfo kContributeInfo =
+    tx_type_info<Contribute>(TxType::kContribute, "contribute", &apply);
 
 }  // namespace datadao::ledger

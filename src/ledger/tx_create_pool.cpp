@@ -50,11 +50,6 @@ bool valid_name(std::string_view name) {
   return !all_digits;
 }
 
-Status check(ByteView payload) {
-  DD_TRY(decode_payload(payload, std::type_identity<CreatePool>{}));
-  return Status::Ok();
-}
-
 Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext& ctx) {
   DD_ASSIGN(CreatePool p, payload_as<CreatePool>(tx));
   auto fail = [](ErrorCode code, const std::string& why) {
@@ -95,23 +90,19 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json to_json(ByteView payload) {
-  auto p = decode_payload(payload, std::type_identity<CreatePool>{});
-  if (!p.ok()) return nullptr;
-  return {{"name", p->name},
-          {"source", p->source},
-          {"schema_version", p->schema_version},
-          {"validator", codec::to_hex(p->validator)},
-          {"box_key", codec::to_hex(p->box_key)},
-          {"reward_per_point", p->params.reward_per_point},
-          {"quorum_bps", p->params.quorum_bps},
-          {"voting_period", p->params.voting_period},
-          {"accepting", p->params.accepting}};
-}
-
 }  // namespace
 
-extern const TxTypeInfo kCreatePoolInfo{TxType::kCreatePool, "create_pool", &check, &apply,
-                                        &to_json};
+nlohmann::json to_json(const CreatePool& p) {
+  nlohmann::json j = to_json(p.params);
+  j.update({{"name", p.name},
+            {"source", p.source},
+            {"schema_version", p.schema_version},
+            {"validator", codec::to_hex(p.validator)},
+            {"box_key", codec::to_hex(p.box_key)}});
+  return j;
+}
+
+constinit const TxTypeInfo kCreatePoolInfo =
+    tx_type_info<CreatePool>(TxType::kCreatePool, "create_pool", &apply);
 
 }  // namespace datadao::ledger

@@ -35,11 +35,6 @@ Result<GrantAccess> decode_payload(ByteView bytes, std::type_identity<GrantAcces
 
 namespace {
 
-Status check(ByteView payload) {
-  DD_TRY(decode_payload(payload, std::type_identity<GrantAccess>{}));
-  return Status::Ok();
-}
-
 Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext& ctx) {
   DD_ASSIGN(GrantAccess p, payload_as<GrantAccess>(tx));
   const std::string what = "grant_access to file " + std::to_string(p.file_id);
@@ -78,20 +73,18 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json to_json(ByteView payload) {
-  auto p = decode_payload(payload, std::type_identity<GrantAccess>{});
-  if (!p.ok()) return nullptr;
-  return {{"file_id", p->file_id},
-          {"grantee", codec::to_hex(p->grantee)},
-          {"grantee_box_key", codec::to_hex(p->grantee_box_key)},
-          {"sealed_key", codec::to_base64(crypto::as_bytes(p->sealed_key))},
-          {"purpose", p->purpose},
-          {"expires_at", p->expires_at}};
-}
-
 }  // namespace
 
-extern const TxTypeInfo kGrantAccessInfo{TxType::kGrantAccess, "grant_access", &check, &apply,
-                                         &to_json};
+nlohmann::json to_json(const GrantAccess& p) {
+  return {{"file_id", p.file_id},
+          {"grantee", codec::to_hex(p.grantee)},
+          {"grantee_box_key", codec::to_hex(p.grantee_box_key)},
+          {"sealed_key", codec::to_base64(crypto::as_bytes(p.sealed_key))},
+          {"purpose", p.purpose},
+          {"expires_at", p.expires_at}};
+}
+
+constinit const TxTypeInfo kGrantAccessInfo =
+    tx_type_info<GrantAccess>(TxType::kGrantAccess, "grant_access", &apply);
 
 }  // namespace datadao::ledger

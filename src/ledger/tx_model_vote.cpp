@@ -32,11 +32,6 @@ Result<ModelVote> decode_payload(ByteView bytes, std::type_identity<ModelVote>) 
 
 namespace {
 
-Status check(ByteView payload) {
-  DD_TRY(decode_payload(payload, std::type_identity<ModelVote>{}));
-  return Status::Ok();
-}
-
 Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext& ctx) {
   DD_ASSIGN(ModelVote p, payload_as<ModelVote>(tx));
   const std::string what =
@@ -74,14 +69,13 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json to_json(ByteView payload) {
-  auto p = decode_payload(payload, std::type_identity<ModelVote>{});
-  if (!p.ok()) return nullptr;
-  return {{"model_id", p->model_id}, {"pool_id", p->pool_id}, {"approve", p->approve}};
-}
-
 }  // namespace
 
-extern const TxTypeInfo kModelVoteInfo{TxType::kModelVote, "model_vote", &check, &apply, &to_json};
+nlohmann::json to_json(const ModelVote& p) {
+  return {{"model_id", p.model_id}, {"pool_id", p.pool_id}, {"approve", p.approve}};
+}
+
+constinit const TxTypeInfo kModelVoteInfo =
+    tx_type_info<ModelVote>(TxType::kModelVote, "model_vote", &apply);
 
 }  // namespace datadao::ledger

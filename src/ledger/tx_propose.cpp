@@ -33,11 +33,6 @@ Result<Propose> decode_payload(ByteView bytes, std::type_identity<Propose>) {
 
 namespace {
 
-Status check(ByteView payload) {
-  DD_TRY(decode_payload(payload, std::type_identity<Propose>{}));
-  return Status::Ok();
-}
-
 Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext& ctx) {
   DD_ASSIGN(Propose p, payload_as<Propose>(tx));
   const std::string what = "propose in pool " + std::to_string(p.pool_id);
@@ -73,17 +68,16 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json to_json(ByteView payload) {
-  auto p = decode_payload(payload, std::type_identity<Propose>{});
-  if (!p.ok()) return nullptr;
-  return {{"pool_id", p->pool_id},
-          {"param", pool_param_name(p->param)},
-          {"value", p->value},
-          {"description", p->description}};
-}
-
 }  // namespace
 
-extern const TxTypeInfo kProposeInfo{TxType::kPropose, "propose", &check, &apply, &to_json};
+nlohmann::json to_json(const Propose& p) {
+  return {{"pool_id", p.pool_id},
+          {"param", pool_param_name(p.param)},
+          {"value", p.value},
+          {"description", p.description}};
+}
+
+constinit const TxTypeInfo kProposeInfo =
+    tx_type_info<Propose>(TxType::kPropose, "propose", &apply);
 
 }  // namespace datadao::ledger

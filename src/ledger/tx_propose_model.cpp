@@ -48,11 +48,6 @@ Result<ProposeModel> decode_payload(ByteView bytes, std::type_identity<ProposeMo
 
 namespace {
 
-Status check(ByteView payload) {
-  DD_TRY(decode_payload(payload, std::type_identity<ProposeModel>{}));
-  return Status::Ok();
-}
-
 Status check_terms(const ModelTerms& t) {
   auto bad = [](const std::string& why) { return make_error(ErrorCode::kInvalidArgument, why); };
   if (t.consent_blocks < 1 || t.consent_blocks > kMaxConsentBlocks) {
@@ -168,23 +163,21 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json to_json(ByteView payload) {
-  auto p = decode_payload(payload, std::type_identity<ProposeModel>{});
-  if (!p.ok()) return nullptr;
-  return {{"pools", p->pools},
-          {"personal", p->personal},
-          {"kind", p->kind},
-          {"purpose", p->purpose},
-          {"description", p->description},
-          {"fields", p->fields},
-          {"spec", p->spec},
-          {"terms", ledger::to_json(p->terms)},
-          {"developer_box_key", codec::to_hex(p->developer_box_key)}};
-}
-
 }  // namespace
 
-extern const TxTypeInfo kProposeModelInfo{TxType::kProposeModel, "propose_model", &check, &apply,
-                                          &to_json};
+nlohmann::json to_json(const ProposeModel& p) {
+  return {{"pools", p.pools},
+          {"personal", p.personal},
+          {"kind", p.kind},
+          {"purpose", p.purpose},
+          {"description", p.description},
+          {"fields", p.fields},
+          {"spec", p.spec},
+          {"terms", to_json(p.terms)},
+          {"developer_box_key", codec::to_hex(p.developer_box_key)}};
+}
+
+constinit const TxTypeInfo kProposeModelInfo =
+    tx_type_info<ProposeModel>(TxType::kProposeModel, "propose_model", &apply);
 
 }  // namespace datadao::ledger

@@ -53,11 +53,6 @@ Result<PublishModel> decode_payload(ByteView bytes, std::type_identity<PublishMo
 
 namespace {
 
-Status check(ByteView payload) {
-  DD_TRY(decode_payload(payload, std::type_identity<PublishModel>{}));
-  return Status::Ok();
-}
-
 Status check_weights_and_epsilon(const PublishModel& p, const ModelTerms& terms) {
   auto bad = [](const std::string& why) { return make_error(ErrorCode::kInvalidArgument, why); };
   if (p.weights_hash == crypto::Hash32{}) return bad("weights_hash is zero");
@@ -141,26 +136,24 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json to_json(ByteView payload) {
-  auto p = decode_payload(payload, std::type_identity<PublishModel>{});
-  if (!p.ok()) return nullptr;
-  nlohmann::json metrics = nlohmann::json::object();
-  for (const ModelMetric& mt : p->metrics) metrics[mt.name] = mt.value_micro;
-  return {{"model_id", p->model_id},
-          {"weights_hash", codec::to_hex(p->weights_hash)},
-          {"weights_size", p->weights_size},
-          {"weights_sealed_key", codec::to_base64(crypto::as_bytes(p->weights_sealed_key))},
-          {"epsilon_spent_milli", p->epsilon_spent_milli},
-          {"steps", p->steps},
-          {"metrics_micro", metrics},
-          {"training_set_size", p->training_set_size},
-          {"server_box_key", codec::to_hex(p->server_box_key)},
-          {"server_sealed_key", codec::to_base64(crypto::as_bytes(p->server_sealed_key))}};
-}
-
 }  // namespace
 
-extern const TxTypeInfo kPublishModelInfo{TxType::kPublishModel, "publish_model", &check, &apply,
-                                          &to_json};
+nlohmann::json to_json(const PublishModel& p) {
+  nlohmann::json metrics = nlohmann::json::object();
+  for (const ModelMetric& mt : p.metrics) metrics[mt.name] = mt.value_micro;
+  return {{"model_id", p.model_id},
+          {"weights_hash", codec::to_hex(p.weights_hash)},
+          {"weights_size", p.weights_size},
+          {"weights_sealed_key", codec::to_base64(crypto::as_bytes(p.weights_sealed_key))},
+          {"epsilon_spent_milli", p.epsilon_spent_milli},
+          {"steps", p.steps},
+          {"metrics_micro", metrics},
+          {"training_set_size", p.training_set_size},
+          {"server_box_key", codec::to_hex(p.server_box_key)},
+          {"server_sealed_key", codec::to_base64(crypto::as_bytes(p.server_sealed_key))}};
+}
+
+constinit const TxTypeInfo kPublishModelInfo =
+    tx_type_info<PublishModel>(TxType::kPublishModel, "publish_model", &apply);
 
 }  // namespace datadao::ledger

@@ -34,11 +34,6 @@ Result<RecordTrainingSet> decode_payload(ByteView bytes, std::type_identity<Reco
 
 namespace {
 
-Status check(ByteView payload) {
-  DD_TRY(decode_payload(payload, std::type_identity<RecordTrainingSet>{}));
-  return Status::Ok();
-}
-
 Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext& ctx) {
   DD_ASSIGN(RecordTrainingSet p, payload_as<RecordTrainingSet>(tx));
   const std::string what = "record_training_set of model " + std::to_string(p.model_id);
@@ -81,15 +76,13 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json to_json(ByteView payload) {
-  auto p = decode_payload(payload, std::type_identity<RecordTrainingSet>{});
-  if (!p.ok()) return nullptr;
-  return {{"model_id", p->model_id}, {"contribution_ids", p->contribution_ids}};
-}
-
 }  // namespace
 
-extern const TxTypeInfo kRecordTrainingSetInfo{TxType::kRecordTrainingSet, "record_training_set",
-                                               &check, &apply, &to_json};
+nlohmann::json to_json(const RecordTrainingSet& p) {
+  return {{"model_id", p.model_id}, {"contribution_ids", p.contribution_ids}};
+}
+
+constinit const TxTypeInfo kRecordTrainingSetInfo =
+    tx_type_info<RecordTrainingSet>(TxType::kRecordTrainingSet, "record_training_set", &apply);
 
 }  // namespace datadao::ledger

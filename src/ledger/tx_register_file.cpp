@@ -35,11 +35,6 @@ bool is_valid_source(std::string_view s) {
 
 namespace {
 
-Status check(ByteView payload) {
-  DD_TRY(decode_payload(payload, std::type_identity<RegisterFile>{}));
-  return Status::Ok();
-}
-
 Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext& ctx) {
   DD_ASSIGN(RegisterFile p, payload_as<RegisterFile>(tx));
   if (p.size == 0)
@@ -70,18 +65,16 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json to_json(ByteView payload) {
-  auto p = decode_payload(payload, std::type_identity<RegisterFile>{});
-  if (!p.ok()) return nullptr;
-  return {{"blob_hash", codec::to_hex(p->blob_hash)},
-          {"size", p->size},
-          {"source", p->source},
-          {"locator", p->locator}};
-}
-
 }  // namespace
 
-extern const TxTypeInfo kRegisterFileInfo{TxType::kRegisterFile, "register_file", &check, &apply,
-                                          &to_json};
+nlohmann::json to_json(const RegisterFile& p) {
+  return {{"blob_hash", codec::to_hex(p.blob_hash)},
+          {"size", p.size},
+          {"source", p.source},
+          {"locator", p.locator}};
+}
+
+constinit const TxTypeInfo kRegisterFileInfo =
+    tx_type_info<RegisterFile>(TxType::kRegisterFile, "register_file", &apply);
 
 }  // namespace datadao::ledger

@@ -24,11 +24,6 @@ Result<RevokeAccess> decode_payload(ByteView bytes, std::type_identity<RevokeAcc
 
 namespace {
 
-Status check(ByteView payload) {
-  DD_TRY(decode_payload(payload, std::type_identity<RevokeAccess>{}));
-  return Status::Ok();
-}
-
 Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext& ctx) {
   DD_ASSIGN(RevokeAccess p, payload_as<RevokeAccess>(tx));
   const std::string what =
@@ -56,15 +51,13 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json to_json(ByteView payload) {
-  auto p = decode_payload(payload, std::type_identity<RevokeAccess>{});
-  if (!p.ok()) return nullptr;
-  return {{"file_id", p->file_id}, {"grantee", codec::to_hex(p->grantee)}};
-}
-
 }  // namespace
 
-extern const TxTypeInfo kRevokeAccessInfo{TxType::kRevokeAccess, "revoke_access", &check, &apply,
-                                          &to_json};
+nlohmann::json to_json(const RevokeAccess& p) {
+  return {{"file_id", p.file_id}, {"grantee", codec::to_hex(p.grantee)}};
+}
+
+constinit const TxTypeInfo kRevokeAccessInfo =
+    tx_type_info<RevokeAccess>(TxType::kRevokeAccess, "revoke_access", &apply);
 
 }  // namespace datadao::ledger

@@ -27,11 +27,6 @@ Result<SetConsentPolicy> decode_payload(ByteView bytes, std::type_identity<SetCo
 
 namespace {
 
-Status check(ByteView payload) {
-  DD_TRY(decode_payload(payload, std::type_identity<SetConsentPolicy>{}));
-  return Status::Ok();
-}
-
 Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext& ctx) {
   DD_ASSIGN(SetConsentPolicy p, payload_as<SetConsentPolicy>(tx));
   auto fail = [](const std::string& why) {
@@ -50,21 +45,15 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json to_json(ByteView payload) {
-  auto p = decode_payload(payload, std::type_identity<SetConsentPolicy>{});
-  if (!p.ok()) return nullptr;
-  const ConsentPolicy& c = p->policy;
-  return {{"enabled", c.enabled},
-          {"require_dp", c.require_dp},
-          {"max_epsilon_milli", c.max_epsilon_milli},
-          {"min_price_per_call", c.min_price_per_call},
-          {"purposes", c.purposes},
-          {"join_pools", c.join_pools}};
-}
-
 }  // namespace
 
-extern const TxTypeInfo kSetConsentPolicyInfo{TxType::kSetConsentPolicy, "set_consent_policy",
-                                              &check, &apply, &to_json};
+nlohmann::json to_json(const SetConsentPolicy& p) {
+  nlohmann::json j = to_json(p.policy);
+  j.erase("height");  // not carried: the state sets it
+  return j;
+}
+
+constinit const TxTypeInfo kSetConsentPolicyInfo =
+    tx_type_info<SetConsentPolicy>(TxType::kSetConsentPolicy, "set_consent_policy", &apply);
 
 }  // namespace datadao::ledger

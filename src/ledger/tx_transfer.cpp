@@ -24,11 +24,6 @@ Result<Transfer> decode_payload(ByteView bytes, std::type_identity<Transfer>) {
 
 namespace {
 
-Status check(ByteView payload) {
-  DD_TRY(decode_payload(payload, std::type_identity<Transfer>{}));
-  return Status::Ok();
-}
-
 Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&) {
   DD_ASSIGN(Transfer p, payload_as<Transfer>(tx));
   if (p.amount == 0) return make_error(ErrorCode::kInvalidArgument, "transfer amount must be > 0");
@@ -57,14 +52,13 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json to_json(ByteView payload) {
-  auto p = decode_payload(payload, std::type_identity<Transfer>{});
-  if (!p.ok()) return nullptr;
-  return {{"to", codec::to_hex(p->to)}, {"amount", p->amount}};
-}
-
 }  // namespace
 
-extern const TxTypeInfo kTransferInfo{TxType::kTransfer, "transfer", &check, &apply, &to_json};
+nlohmann::json to_json(const Transfer& p) {
+  return {{"to", codec::to_hex(p.to)}, {"amount", p.amount}};
+}
+
+constinit const TxTypeInfo kTransferInfo =
+    tx_type_info<Transfer>(TxType::kTransfer, "transfer", &apply);
 
 }  // namespace datadao::ledger

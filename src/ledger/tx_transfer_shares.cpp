@@ -29,11 +29,6 @@ Result<TransferShares> decode_payload(ByteView bytes, std::type_identity<Transfe
 
 namespace {
 
-Status check(ByteView payload) {
-  DD_TRY(decode_payload(payload, std::type_identity<TransferShares>{}));
-  return Status::Ok();
-}
-
 Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&) {
   DD_ASSIGN(TransferShares p, payload_as<TransferShares>(tx));
   const std::string what = "transfer_shares of model " + std::to_string(p.model_id);
@@ -71,15 +66,13 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json to_json(ByteView payload) {
-  auto p = decode_payload(payload, std::type_identity<TransferShares>{});
-  if (!p.ok()) return nullptr;
-  return {{"model_id", p->model_id}, {"to", codec::to_hex(p->to)}, {"amount", p->amount}};
-}
-
 }  // namespace
 
-extern const TxTypeInfo kTransferSharesInfo{TxType::kTransferShares, "transfer_shares", &check,
-                                            &apply, &to_json};
+nlohmann::json to_json(const TransferShares& p) {
+  return {{"model_id", p.model_id}, {"to", codec::to_hex(p.to)}, {"amount", p.amount}};
+}
+
+constinit const TxTypeInfo kTransferSharesInfo =
+    tx_type_info<TransferShares>(TxType::kTransferShares, "transfer_shares", &apply);
 
 }  // namespace datadao::ledger

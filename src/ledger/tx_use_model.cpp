@@ -29,11 +29,6 @@ Result<UseModel> decode_payload(ByteView bytes, std::type_identity<UseModel>) {
 
 namespace {
 
-Status check(ByteView payload) {
-  DD_TRY(decode_payload(payload, std::type_identity<UseModel>{}));
-  return Status::Ok();
-}
-
 Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&) {
   DD_ASSIGN(UseModel p, payload_as<UseModel>(tx));
   const std::string what = "use_model of model " + std::to_string(p.model_id);
@@ -62,14 +57,13 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json to_json(ByteView payload) {
-  auto p = decode_payload(payload, std::type_identity<UseModel>{});
-  if (!p.ok()) return nullptr;
-  return {{"model_id", p->model_id}, {"request_hash", codec::to_hex(p->request_hash)}};
-}
-
 }  // namespace
 
-extern const TxTypeInfo kUseModelInfo{TxType::kUseModel, "use_model", &check, &apply, &to_json};
+nlohmann::json to_json(const UseModel& p) {
+  return {{"model_id", p.model_id}, {"request_hash", codec::to_hex(p.request_hash)}};
+}
+
+constinit const TxTypeInfo kUseModelInfo =
+    tx_type_info<UseModel>(TxType::kUseModel, "use_model", &apply);
 
 }  // namespace datadao::ledger

@@ -27,11 +27,6 @@ Result<Vote> decode_payload(ByteView bytes, std::type_identity<Vote>) {
 
 namespace {
 
-Status check(ByteView payload) {
-  DD_TRY(decode_payload(payload, std::type_identity<Vote>{}));
-  return Status::Ok();
-}
-
 Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext& ctx) {
   DD_ASSIGN(Vote p, payload_as<Vote>(tx));
   const std::string what =
@@ -61,14 +56,12 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
   return Status::Ok();
 }
 
-nlohmann::json to_json(ByteView payload) {
-  auto p = decode_payload(payload, std::type_identity<Vote>{});
-  if (!p.ok()) return nullptr;
-  return {{"pool_id", p->pool_id}, {"proposal_id", p->proposal_id}, {"approve", p->approve}};
-}
-
 }  // namespace
 
-extern const TxTypeInfo kVoteInfo{TxType::kVote, "vote", &check, &apply, &to_json};
+nlohmann::json to_json(const Vote& p) {
+  return {{"pool_id", p.pool_id}, {"proposal_id", p.proposal_id}, {"approve", p.approve}};
+}
+
+constinit const TxTypeInfo kVoteInfo = tx_type_info<Vote>(TxType::kVote, "vote", &apply);
 
 }  // namespace datadao::ledger

@@ -1,19 +1,17 @@
 #include "dp_sgd.hpp"
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "datadao/privacy/rdp.hpp"
+#include "datadao/store/file.hpp"
 
 namespace datadao::ml::detail {
 namespace {
@@ -159,28 +157,6 @@ std::string config_key(const TrainConfig& c) {
   return buf;
 }
 
-Status write_file_atomically(const std::string& path, const std::string& bytes) {
-  const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(ErrorCode::kIoError, "checkpoint " + tmp + ": cannot create");
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      return make_error(ErrorCode::kIoError, "checkpoint " + tmp + ": write failed");
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    return make_error(ErrorCode::kIoError, "checkpoint " + tmp + ": fsync failed");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return make_error(ErrorCode::kIoError, "checkpoint " + path + ": " + ec.message());
-  return Status::Ok();
-}
-
 Status save_checkpoint(const std::string& path, torch::nn::Module& model,
                        torch::optim::Optimizer& optimizer, uint64_t step, double train_loss,
                        const std::string& fingerprint, const std::string& key) {
@@ -197,7 +173,7 @@ Status save_checkpoint(const std::string& path, torch::nn::Module& model,
   archive.write("optimizer", optimizer_archive);
   std::ostringstream out;
   archive.save_to(out);
-  return write_file_atomically(path, out.str());
+  return store::write_file_atomic(path, out.str(), store::WriteOptions{}, "checkpoint " + path);
 }
 
 struct Resumed {

@@ -7,12 +7,13 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <optional>
 #include <sstream>
 #include <unordered_map>
 
+#include "datadao/codec/codec.hpp"
+#include "datadao/store/file.hpp"
 #include "dp_sgd.hpp"
 #include "gpt.hpp"
 #include "tokenizer.hpp"
@@ -28,6 +29,8 @@ constexpr int64_t kIgnore = -100;   // cross_entropy's ignore_index
 constexpr size_t kScoreBatch = 64;  // windows per forward when scoring
 constexpr uint32_t kMaxGenerateTokens = 4096;
 constexpr int64_t kTopK = 40;
+// The tokenizer saved beside a checkpoint: a 32000-piece model is about 1 MiB.
+constexpr size_t kMaxTokenizerFileBytes = 64ull << 20;
 
 // ---- spec -------------------------------------------------------------------------------------
 
@@ -162,46 +165,9 @@ void shuffle_records(std::vector<size_t>& v, uint64_t seed) {
 constexpr char kMagic[8] = {'D', 'D', 'T', 'E', 'X', 'T', 'M', '\n'};
 constexpr uint32_t kVersion = 1;
 
-void put_u32(crypto::Bytes& b, uint32_t v) {
-  for (int i = 0; i < 4; ++i) b.push_back(uint8_t(v >> (8 * i)));
-}
-void put_u64(crypto::Bytes& b, uint64_t v) {
-  for (int i = 0; i < 8; ++i) b.push_back(uint8_t(v >> (8 * i)));
-}
-void put_bytes(crypto::Bytes& b, const void* p, size_t n) {
-  const auto* c = static_cast<const uint8_t*>(p);
-  b.insert(b.end(), c, c + n);
-}
-
-class Reader {
- public:
-  explicit Reader(crypto::ByteView b) : b_(b) {}
-  bool u32(uint32_t* v) {
-    if (b_.size() - pos_ < 4) return false;
-    *v = 0;
-    for (int i = 0; i < 4; ++i) *v |= uint32_t(b_[pos_ + i]) << (8 * i);
-    pos_ += 4;
-    return true;
-  }
-  bool u64(uint64_t* v) {
-    if (b_.size() - pos_ < 8) return false;
-    *v = 0;
-    for (int i = 0; i < 8; ++i) *v |= uint64_t(b_[pos_ + i]) << (8 * i);
-    pos_ += 8;
-    return true;
-  }
-  bool bytes(void* out, size_t n) {
-    if (b_.size() - pos_ < n) return false;
-    std::memcpy(out, b_.data() + pos_, n);
-    pos_ += n;
-    return true;
-  }
-  bool done() const { return pos_ == b_.size(); }
-
- private:
-  crypto::ByteView b_;
-  size_t pos_ = 0;
-};
+// Raw bytes of a tensor or string for the codec.
+crypto::ByteView raw(const void* p, size_t n) { return {static_cast<const uint8_t*>(p), n}; }
+std::span<uint8_t> raw_out(void* p, size_t n) { return {static_cast<uint8_t*>(p), n}; }
 
 }  // namespace
 
@@ -314,9 +280,9 @@ Result<TextModel> TextModel::train(const std::vector<std::string>& texts, const 
         config.checkpoint_path.empty() ? "" : config.checkpoint_path + ".spm";
     std::optional<Tokenizer> tokenizer;
     if (!tokenizer_path.empty() && std::filesystem::exists(tokenizer_path)) {
-      std::ifstream in(tokenizer_path, std::ios::binary);
-      std::string proto((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      auto loaded = Tokenizer::load(proto);
+      auto proto = store::read_text_file(tokenizer_path, kMaxTokenizerFileBytes);
+      if (!proto.ok()) return proto.error();
+      auto loaded = Tokenizer::load(*proto);
       if (!loaded.ok()) return loaded.error().with_context(tokenizer_path);
       tokenizer.emplace(std::move(loaded).value());
     } else {
@@ -327,11 +293,7 @@ Result<TextModel> TextModel::train(const std::vector<std::string>& texts, const 
       if (!trained.ok()) return trained.error();
       tokenizer.emplace(std::move(trained).value());
       if (!tokenizer_path.empty()) {
-        const std::string tmp = tokenizer_path + ".tmp";
-        std::ofstream(tmp, std::ios::binary) << tokenizer->proto();
-        std::error_code ec;
-        std::filesystem::rename(tmp, tokenizer_path, ec);
-        if (ec) return make_error(ErrorCode::kIoError, tokenizer_path + ": " + ec.message());
+        DD_TRY(store::write_file_atomic(tokenizer_path, tokenizer->proto()));
       }
     }
     TextSpec actual = spec;
@@ -527,27 +489,24 @@ std::vector<std::vector<float>> TextModel::embed(const std::vector<std::string>&
 // named_parameters order): u32 name size + name, u32 rank, u64 dims, float32 data; finally the
 // BLAKE2b-256 of everything before it.
 crypto::Bytes TextModel::save() const {
-  crypto::Bytes b;
-  put_bytes(b, kMagic, sizeof kMagic);
-  put_u32(b, kVersion);
+  codec::Writer w;
+  w.fixed(raw(kMagic, sizeof kMagic)).u32(kVersion);
   const TextSpec& s = impl_->spec;
-  for (uint32_t v : {s.layers, s.width, s.heads, s.context, s.vocab}) put_u32(b, v);
+  for (uint32_t v : {s.layers, s.width, s.heads, s.context, s.vocab}) w.u32(v);
   const std::string& proto = impl_->tokenizer.proto();
-  put_u64(b, proto.size());
-  put_bytes(b, proto.data(), proto.size());
+  w.u64(proto.size()).fixed(raw(proto.data(), proto.size()));
   auto params = impl_->model->named_parameters();
-  put_u32(b, uint32_t(params.size()));
+  w.u32(uint32_t(params.size()));
   for (const auto& item : params) {
-    put_u32(b, uint32_t(item.key().size()));
-    put_bytes(b, item.key().data(), item.key().size());
+    w.u32(uint32_t(item.key().size())).fixed(raw(item.key().data(), item.key().size()));
     Tensor t = item.value().detach().to(torch::kFloat).contiguous();
-    put_u32(b, uint32_t(t.dim()));
-    for (int64_t d : t.sizes()) put_u64(b, uint64_t(d));
-    put_bytes(b, t.data_ptr<float>(), size_t(t.numel()) * sizeof(float));
+    w.u32(uint32_t(t.dim()));
+    for (int64_t d : t.sizes()) w.u64(uint64_t(d));
+    w.fixed(raw(t.data_ptr<float>(), size_t(t.numel()) * sizeof(float)));
   }
-  const crypto::Hash32 h = crypto::blake2b256(b);
-  put_bytes(b, h.data(), h.size());
-  return b;
+  const crypto::Hash32 h = crypto::blake2b256(w.data());
+  w.fixed(h);
+  return w.take();
 }
 
 Result<TextModel> TextModel::load(crypto::ByteView bytes) {
@@ -562,52 +521,52 @@ Result<TextModel> TextModel::load(crypto::ByteView bytes) {
   if (std::memcmp(h.data(), bytes.data() + body.size(), 32) != 0) {
     return corrupt("checksum mismatch");
   }
-  Reader r(body.subspan(sizeof kMagic));
-  uint32_t version = 0;
+  codec::Reader r(body.subspan(sizeof kMagic), "text model");
+  const uint32_t version = r.u32("version");
+  if (!r.ok() || version != kVersion) return corrupt("unsupported version");
   TextSpec spec;
-  if (!r.u32(&version) || version != kVersion) return corrupt("unsupported version");
-  if (!r.u32(&spec.layers) || !r.u32(&spec.width) || !r.u32(&spec.heads) || !r.u32(&spec.context) ||
-      !r.u32(&spec.vocab)) {
-    return corrupt("truncated spec");
+  for (uint32_t* v : {&spec.layers, &spec.width, &spec.heads, &spec.context, &spec.vocab}) {
+    *v = r.u32("spec");
   }
+  if (!r.ok()) return corrupt("truncated spec");
   TextSpec check = spec;
   check.vocab = std::clamp<uint32_t>(spec.vocab, 64, 32000);  // actual vocab may exceed the ask
   if (Status s = check_spec(check); !s.ok() || spec.vocab > 65536) {
     return corrupt("bad spec " + spec_string(spec));
   }
-  uint64_t proto_size = 0;
-  if (!r.u64(&proto_size) || proto_size > bytes.size()) return corrupt("truncated tokenizer");
+  const uint64_t proto_size = r.u64("tokenizer size");
+  if (!r.ok() || proto_size > bytes.size()) return corrupt("truncated tokenizer");
   std::string proto(proto_size, '\0');
-  if (!r.bytes(proto.data(), proto.size())) return corrupt("truncated tokenizer");
+  r.fixed("tokenizer", raw_out(proto.data(), proto.size()));
+  if (!r.ok()) return corrupt("truncated tokenizer");
   auto tokenizer = Tokenizer::load(proto);
   if (!tokenizer.ok()) return tokenizer.error();
   if (uint32_t(tokenizer->vocab_size()) != spec.vocab) return corrupt("tokenizer size mismatch");
   try {
     auto impl = std::make_unique<Impl>(spec, std::move(tokenizer).value());
     auto params = impl->model->named_parameters();
-    uint32_t count = 0;
-    if (!r.u32(&count) || count != params.size()) return corrupt("parameter count mismatch");
+    const uint32_t count = r.u32("parameter count");
+    if (!r.ok() || count != params.size()) return corrupt("parameter count mismatch");
     torch::NoGradGuard no_grad;
     for (auto& item : params) {
-      uint32_t name_size = 0, rank = 0;
-      if (!r.u32(&name_size) || name_size != item.key().size()) return corrupt("bad name");
+      const uint32_t name_size = r.u32("name size");
+      if (!r.ok() || name_size != item.key().size()) return corrupt("bad name");
       std::string name(name_size, '\0');
-      if (!r.bytes(name.data(), name.size()) || name != item.key()) {
-        return corrupt("expected parameter " + item.key());
-      }
-      if (!r.u32(&rank) || rank != uint32_t(item.value().dim())) return corrupt("bad rank");
+      r.fixed("name", raw_out(name.data(), name.size()));
+      if (!r.ok() || name != item.key()) return corrupt("expected parameter " + item.key());
+      const uint32_t rank = r.u32("rank");
+      if (!r.ok() || rank != uint32_t(item.value().dim())) return corrupt("bad rank");
       for (int64_t d : item.value().sizes()) {
-        uint64_t got = 0;
-        if (!r.u64(&got) || got != uint64_t(d)) return corrupt("bad shape of " + name);
+        const uint64_t got = r.u64("dim");
+        if (!r.ok() || got != uint64_t(d)) return corrupt("bad shape of " + name);
       }
       Tensor t = torch::empty(item.value().sizes(), torch::kFloat);
-      if (!r.bytes(t.data_ptr<float>(), size_t(t.numel()) * sizeof(float))) {
-        return corrupt("truncated " + name);
-      }
+      r.fixed("weights", raw_out(t.data_ptr<float>(), size_t(t.numel()) * sizeof(float)));
+      if (!r.ok()) return corrupt("truncated " + name);
       if (!torch::isfinite(t).all().item<bool>()) return corrupt("non-finite values in " + name);
       item.value().copy_(t);
     }
-    if (!r.done()) return corrupt("trailing bytes");
+    if (r.remaining() != 0) return corrupt("trailing bytes");
     impl->model->eval();
     return TextModel(std::move(impl));
   } catch (const std::exception& e) {

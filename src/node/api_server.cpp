@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "datadao/codec/codec.hpp"
+#include "datadao/common/clock.hpp"
 #include "datadao/ledger/json.hpp"
 #include "datadao/node/node.hpp"
 #include "datadao/node/views.hpp"
@@ -27,12 +28,7 @@ constexpr size_t kMaxTxBodyBytes = 256 * 1024;  // base64 of a 64 KiB tx plus JS
 // "Now" for reads: the head block's time, or the node's clock if later, so that a grant expires
 // on time even when no block has been made since (the state machine itself only knows block
 // time; this is the I/O layer).
-uint64_t read_time(const ledger::Chain& chain) {
-  const auto wall = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                              std::chrono::system_clock::now().time_since_epoch())
-                                              .count());
-  return std::max(latest_time(chain), wall);
-}
+uint64_t read_time(const ledger::Chain& chain) { return std::max(latest_time(chain), unix_now()); }
 
 // A pool by id (all digits) or by name; names are never all digits (CreatePool's rule).
 Result<ledger::Pool> find_pool(const ledger::State& st, const std::string& spec) {
@@ -121,7 +117,7 @@ void register_chain_routes(Routes& routes, Node& node) {
     if (!h.ok()) return send_error(res, h.error());
     auto header = node.read([&](ledger::Chain& chain) { return chain.header(*h); });
     if (!header.ok()) return send_error(res, header.error());
-    send_json(res, header_json(*header));
+    send_json(res, ledger::to_json(*header));
   });
 
   routes.get(R"(/v1/accounts/([0-9a-fA-F]{64}))", [&node](const httplib::Request& req,
@@ -140,7 +136,7 @@ void register_file_routes(Routes& routes, Node& node) {
     if (!owner.ok()) return send_error(res, owner.error());
     json arr = node.read([&](ledger::Chain& chain) {
       json a = json::array();
-      for (const auto& f : chain.state().files_owned_by(*owner)) a.push_back(file_json(f));
+      for (const auto& f : chain.state().files_owned_by(*owner)) a.push_back(ledger::to_json(f));
       return a;
     });
     send_json(res, {{"files", arr}});
@@ -152,7 +148,7 @@ void register_file_routes(Routes& routes, Node& node) {
     auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
       auto f = chain.state().file(*id);
       if (!f) return make_error(ErrorCode::kNotFound, "file " + std::to_string(*id) + " not found");
-      json out = file_json(*f);
+      json out = ledger::to_json(*f);
       out["grants"] = json::array();
       for (const auto& g : chain.state().grants_for_file(*id)) {
         out["grants"].push_back(grant_json(g, chain.state().grant_active(g, read_time(chain))));
@@ -171,7 +167,7 @@ void register_file_routes(Routes& routes, Node& node) {
       const uint64_t now = read_time(chain);
       for (const auto& g : chain.state().grants_to(*grantee)) {
         json gj = grant_json(g, chain.state().grant_active(g, now));
-        if (auto f = chain.state().file(g.file_id)) gj["file"] = file_json(*f);
+        if (auto f = chain.state().file(g.file_id)) gj["file"] = ledger::to_json(*f);
         a.push_back(gj);
       }
       return a;
@@ -185,7 +181,7 @@ void register_pool_routes(Routes& routes, Node& node) {
   routes.get("/v1/pools", [&node](const httplib::Request&, httplib::Response& res) {
     json arr = node.read([&](ledger::Chain& chain) {
       json a = json::array();
-      for (const auto& p : chain.state().pools()) a.push_back(pool_json(p));
+      for (const auto& p : chain.state().pools()) a.push_back(ledger::to_json(p));
       return a;
     });
     send_json(res, {{"pools", arr}});
@@ -196,7 +192,7 @@ void register_pool_routes(Routes& routes, Node& node) {
                const std::string spec = req.matches[1];
                auto j = node.read([&](ledger::Chain& chain) -> Result<json> {
                  DD_ASSIGN(ledger::Pool p, find_pool(chain.state(), spec));
-                 return pool_json(p);
+                 return ledger::to_json(p);
                });
                if (!j.ok()) return send_error(res, j.error());
                send_json(res, *j);
@@ -279,7 +275,7 @@ void register_pool_routes(Routes& routes, Node& node) {
                  const auto& st = chain.state();
                  DD_TRY(require_pool(st, *pool_id));
                  json a = json::array();
-                 for (const auto& p : st.proposals(*pool_id)) a.push_back(proposal_json(p));
+                 for (const auto& p : st.proposals(*pool_id)) a.push_back(ledger::to_json(p));
                  return json{{"proposals", a}};
                });
                if (!j.ok()) return send_error(res, j.error());
@@ -298,7 +294,7 @@ void register_pool_routes(Routes& routes, Node& node) {
         return make_error(ErrorCode::kNotFound, "proposal " + std::to_string(*pid) + " of pool " +
                                                     std::to_string(*pool_id) + " not found");
       }
-      return proposal_json(*p);
+      return ledger::to_json(*p);
     });
     if (!j.ok()) return send_error(res, j.error());
     send_json(res, *j);

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "datadao/common/u128.hpp"
 #include "datadao/node/node.hpp"
 #include "datadao/node/progress.hpp"
 #include "datadao/node/views.hpp"
@@ -67,7 +68,7 @@ uint64_t id_itself(const uint64_t& id) { return id; }
 
 json models_json(const std::vector<ledger::Model>& list, const std::optional<uint64_t>& next) {
   json a = json::array();
-  for (const auto& m : list) a.push_back(model_json(m));
+  for (const auto& m : list) a.push_back(ledger::to_json(m));
   return {{"models", a}, {"next_after", next_after_json(next)}};
 }
 
@@ -110,20 +111,11 @@ void paged_model_route(Node& node, const httplib::Request& req, httplib::Respons
   send_json(res, *j);
 }
 
-std::string u128_string(unsigned __int128 v) {
-  std::string out;
-  do {
-    out.insert(out.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
-    v /= 10;
-  } while (v > 0);
-  return out;
-}
-
 // One holder's view of a model: shares, reward units accrued (decimal string: u128) and the
 // whole credits a Claim would pay now.
 json holding_json(const ledger::Model& m, const ledger::ShareHolding& h) {
   return {{"shares", h.shares},
-          {"accrued_units", u128_string(ledger::accrued_units(m, h))},
+          {"accrued_units", u128_to_string(ledger::accrued_units(m, h))},
           {"claimable_credits", ledger::claimable_credits(m, h)}};
 }
 
@@ -158,7 +150,7 @@ void register_model_routes(Routes& routes, Node& node) {
     if (!id.ok()) return send_error(res, id.error());
     auto m = node.read([&](ledger::Chain& chain) { return find_model(chain.state(), *id); });
     if (!m.ok()) return send_error(res, m.error());
-    json j = model_json(*m);
+    json j = ledger::to_json(*m);
     if (auto p = node.model_progress(*id)) j["progress"] = progress_json(*p);
     send_json(res, j);
   });
@@ -383,8 +375,8 @@ void register_share_routes(Routes& routes, Node& node) {
                         {"rewards_paid", m->rewards_paid},
                         {"rewards_claimed", m->rewards_claimed},
                         {"escrow", m->rewards_paid - m->rewards_claimed},
-                        {"reward_per_share", u128_string(m->reward_per_share)},
-                        {"reward_remainder", u128_string(m->reward_remainder)},
+                        {"reward_per_share", u128_to_string(m->reward_per_share)},
+                        {"reward_remainder", u128_to_string(m->reward_remainder)},
                         {"share_holders", m->share_holders},
                         {"shares_assigned", m->shares_assigned}});
       });

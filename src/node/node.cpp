@@ -2,14 +2,13 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "datadao/codec/codec.hpp"
+#include "datadao/common/clock.hpp"
+#include "datadao/store/file.hpp"
 #include "datadao/vault/vault.hpp"
 
 namespace datadao::node {
@@ -21,43 +20,6 @@ namespace {
 
 constexpr size_t kMaxConfigBytes = 64 * 1024;
 constexpr size_t kMaxDecidedOutcomes = 200000;
-
-Result<std::string> read_small_file(const fs::path& path, size_t limit) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorCode::kNotFound, path.string() + ": cannot open");
-  std::string data;
-  data.resize(limit + 1);
-  in.read(data.data(), static_cast<std::streamsize>(data.size()));
-  data.resize(static_cast<size_t>(in.gcount()));
-  if (data.size() > limit) {
-    return make_error(ErrorCode::kLimitExceeded,
-                      path.string() + ": larger than " + std::to_string(limit) + " bytes");
-  }
-  return data;
-}
-
-// Writes `data` to `path` atomically with the given mode (temp name, fsync, rename).
-Status write_file_atomic(const fs::path& path, const std::string& data, mode_t mode) {
-  fs::path tmp = path;
-  tmp += ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return make_error(ErrorCode::kIoError, tmp.string() + ": cannot create");
-  ::fchmod(fd, mode);
-  bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) &&
-            ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return make_error(ErrorCode::kIoError, path.string() + ": write failed");
-  }
-  return Status::Ok();
-}
-
-uint64_t unix_now() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
-}
 
 }  // namespace
 
@@ -81,14 +43,15 @@ Status init_node(const NodePaths& paths, const NodeConfig& config, const ledger:
                    {"public_key", codec::to_hex(key.public_key)},
                    {"seed", codec::to_hex(seed)}};
   crypto::wipe(seed);
-  DD_TRY(write_file_atomic(paths.operator_key(), key_json.dump(2) + "\n", 0600));
+  DD_TRY(store::write_file_atomic(paths.operator_key(), key_json.dump(2) + "\n"));
 
   json cfg = {{"chain_id", config.chain_id},
               {"listen_host", config.listen_host},
               {"port", config.port},
               {"block_interval_ms", config.block_interval_ms},
               {"max_blob_bytes", config.max_blob_bytes}};
-  DD_TRY(write_file_atomic(paths.config(), cfg.dump(2) + "\n", 0644));
+  DD_TRY(store::write_file_atomic(paths.config(), cfg.dump(2) + "\n",
+                                  store::WriteOptions{.mode = 0644}));
 
   auto chain = ledger::Chain::create(paths.chain_db(), genesis, key);
   if (!chain.ok()) return chain.error();
@@ -100,7 +63,7 @@ Result<NodeConfig> load_config(const NodePaths& paths) {
     return make_error(ErrorCode::kNotFound,
                       "no node in " + paths.dir.string() + " (run `datadao node init` first)");
   }
-  DD_ASSIGN(std::string text, read_small_file(paths.config(), kMaxConfigBytes));
+  DD_ASSIGN(std::string text, store::read_text_file(paths.config(), kMaxConfigBytes));
   try {
     json j = json::parse(text);
     NodeConfig c;
@@ -120,7 +83,7 @@ Result<NodeConfig> load_config(const NodePaths& paths) {
 }
 
 Result<crypto::SigningKeyPair> load_operator_key(const NodePaths& paths) {
-  DD_ASSIGN(std::string text, read_small_file(paths.operator_key(), kMaxConfigBytes));
+  DD_ASSIGN(std::string text, store::read_text_file(paths.operator_key(), kMaxConfigBytes));
   const std::string name = paths.operator_key().string();
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object() || !j.contains("seed") || !j["seed"].is_string() ||
@@ -138,7 +101,7 @@ Result<crypto::SigningKeyPair> load_operator_key(const NodePaths& paths) {
 }
 
 Result<crypto::BoxKeyPair> load_serving_key(const NodePaths& paths) {
-  DD_ASSIGN(std::string text, read_small_file(paths.operator_key(), kMaxConfigBytes));
+  DD_ASSIGN(std::string text, store::read_text_file(paths.operator_key(), kMaxConfigBytes));
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object() || !j.contains("seed") || !j["seed"].is_string()) {
     return make_error(ErrorCode::kCorruption,

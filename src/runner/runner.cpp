@@ -13,7 +13,6 @@
 #include <span>
 #include <sstream>
 
-#include "../validator/node_json.hpp"
 #include "datadao/codec/codec.hpp"
 #include "datadao/ledger/transaction.hpp"
 #include "datadao/ml/audit.hpp"
@@ -29,10 +28,10 @@ namespace datadao::runner {
 namespace {
 
 using nlohmann::json;
-using validator::detail::bool_field;
-using validator::detail::hash_field;
-using validator::detail::string_field;
-using validator::detail::u64_field;
+using node::bool_field;
+using node::hash_field;
+using node::string_field;
+using node::u64_field;
 
 std::string model_label(uint64_t id) { return "model " + std::to_string(id); }
 
@@ -256,10 +255,9 @@ struct Runner::Impl {
   Result<std::string> refined_records(uint64_t contribution_id) {
     const std::string what = "contribution " + std::to_string(contribution_id);
     DD_ASSIGN(json c, client.get("/v1/contributions/" + std::to_string(contribution_id)));
-    DD_ASSIGN(const json* att, validator::detail::object_field(c, "attestation", what));
+    DD_ASSIGN(const json* att, node::object_field(c, "attestation", what));
     DD_ASSIGN(crypto::Hash32 hash, hash_field(*att, "refined_blob_hash", what));
-    DD_ASSIGN(crypto::Bytes sealed,
-              validator::detail::base64_field(*att, "refined_sealed_key", what));
+    DD_ASSIGN(crypto::Bytes sealed, node::base64_field(*att, "refined_sealed_key", what));
     auto key = vault::receive_key(wallet.box, sealed);
     if (!key.ok()) {
       return make_error(ErrorCode::kCorruption,
@@ -293,7 +291,7 @@ struct Runner::Impl {
     const std::string what = model_label(out.model_id);
     DD_ASSIGN(out.kind, string_field(model, "kind", what));
     DD_ASSIGN(std::string spec_text, string_field(model, "spec", what));
-    DD_ASSIGN(const json* terms, validator::detail::object_field(model, "terms", what));
+    DD_ASSIGN(const json* terms, node::object_field(model, "terms", what));
     DD_ASSIGN(bool dp_required, bool_field(*terms, "dp_required", what + " terms"));
     DD_ASSIGN(uint64_t epsilon_milli, u64_field(*terms, "epsilon_milli", what + " terms"));
     DD_ASSIGN(uint64_t delta_e12, u64_field(*terms, "delta_e12", what + " terms"));

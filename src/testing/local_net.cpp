@@ -1,10 +1,10 @@
 #include "datadao/testing/local_net.hpp"
 
-#include <chrono>
 #include <nlohmann/json.hpp>
 #include <random>
 
 #include "datadao/codec/codec.hpp"
+#include "datadao/common/clock.hpp"
 #include "datadao/node/api_server.hpp"
 #include "datadao/node/client.hpp"
 #include "datadao/node/node.hpp"
@@ -49,11 +49,7 @@ Status LocalNet::start(const LocalNetOptions& o,
   cfg.block_interval_ms = o.block_interval_ms;
   ledger::Genesis g;
   g.chain_id = chain_id_;
-  g.timestamp = o.genesis_timestamp != 0
-                    ? o.genesis_timestamp
-                    : static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                                std::chrono::system_clock::now().time_since_epoch())
-                                                .count());
+  g.timestamp = o.genesis_timestamp != 0 ? o.genesis_timestamp : unix_now();
   g.allocations = std::move(credits);
   DD_TRY(node::init_node(paths, cfg, g));
   auto opened = node::Node::open(paths);

@@ -4,18 +4,19 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 
 #include "datadao/codec/codec.hpp"
+#include "datadao/common/clock.hpp"
 #include "datadao/ledger/transaction.hpp"
 #include "datadao/node/client.hpp"
 #include "datadao/privacy/pii.hpp"
 #include "datadao/proof/contribution.hpp"
+#include "datadao/store/file.hpp"
 #include "datadao/vault/vault.hpp"
-#include "node_json.hpp"
 
 namespace datadao::validator {
 
@@ -124,15 +125,8 @@ Result<std::pair<vault::BlobInfo, crypto::SymmetricKey>> seal_refined(std::strin
   std::error_code ec;
   const fs::path tmp =
       fs::temp_directory_path(ec) / ("datadao-refined-" + codec::to_hex(info.hash));
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(blob.data()),
-              static_cast<std::streamsize>(blob.size()));
-    if (!out) {
-      fs::remove(tmp, ec);
-      return make_error(ErrorCode::kIoError, "cannot write a temporary refined blob");
-    }
-  }
+  DD_TRY(store::write_file_atomic(tmp, blob, store::WriteOptions{.durable = false},
+                                  "temporary refined blob"));
   Status put = backend.put_file(info.hash, tmp);
   fs::remove(tmp, ec);
   DD_TRY(put);
@@ -166,9 +160,7 @@ struct Validator::Impl {
 
   int64_t now() const {
     if (options.clock) return options.clock();
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
+    return static_cast<int64_t>(unix_now());
   }
 
   std::string page_path(uint64_t after, bool pending) const {
@@ -179,12 +171,12 @@ struct Validator::Impl {
 
   // Adds the refined blob recorded in an attested contribution to the index.
   Status index_recorded(const json& c) {
-    DD_ASSIGN(uint64_t id, detail::u64_field(c, "id", "contribution"));
+    DD_ASSIGN(uint64_t id, node::u64_field(c, "id", "contribution"));
     const std::string what = contribution_label(id);
     if (indexed.count(id)) return Status::Ok();
-    DD_ASSIGN(const json* att, detail::object_field(c, "attestation", what));
-    DD_ASSIGN(crypto::Hash32 hash, detail::hash_field(*att, "refined_blob_hash", what));
-    DD_ASSIGN(crypto::Bytes sealed, detail::base64_field(*att, "refined_sealed_key", what));
+    DD_ASSIGN(const json* att, node::object_field(c, "attestation", what));
+    DD_ASSIGN(crypto::Hash32 hash, node::hash_field(*att, "refined_blob_hash", what));
+    DD_ASSIGN(crypto::Bytes sealed, node::base64_field(*att, "refined_sealed_key", what));
     auto key = vault::receive_key(wallet.box, sealed);
     if (!key.ok()) {
       return make_error(ErrorCode::kCorruption,
@@ -215,7 +207,7 @@ struct Validator::Impl {
         DD_TRY(index_recorded(c));
       }
       if (!page.contains("next_after") || page["next_after"].is_null()) return Status::Ok();
-      DD_ASSIGN(after, detail::u64_field(page, "next_after", "contribution page"));
+      DD_ASSIGN(after, node::u64_field(page, "next_after", "contribution page"));
     }
   }
 
@@ -315,20 +307,20 @@ struct Validator::Impl {
   }
 
   Step process(const json& c, RoundReport& report) {
-    auto id_r = detail::u64_field(c, "id", "contribution");
+    auto id_r = node::u64_field(c, "id", "contribution");
     if (!id_r.ok()) return defer(0, id_r.error(), report);
     const uint64_t id = *id_r;
     const std::string what = contribution_label(id);
-    auto sealed_key = detail::base64_field(c, "sealed_key", what);
-    auto sealed_claim = detail::base64_field(c, "sealed_claim", what);
-    auto file = detail::object_field(c, "file", what);
-    auto contributor = detail::hash_field(c, "contributor", what);
+    auto sealed_key = node::base64_field(c, "sealed_key", what);
+    auto sealed_claim = node::base64_field(c, "sealed_claim", what);
+    auto file = node::object_field(c, "file", what);
+    auto contributor = node::hash_field(c, "contributor", what);
     if (!sealed_key.ok()) return defer(id, sealed_key.error(), report);
     if (!sealed_claim.ok()) return defer(id, sealed_claim.error(), report);
     if (!file.ok()) return defer(id, file.error(), report);
     if (!contributor.ok()) return defer(id, contributor.error(), report);
-    auto blob_hash = detail::hash_field(**file, "blob_hash", what + " file");
-    auto blob_size = detail::u64_field(**file, "size", what + " file");
+    auto blob_hash = node::hash_field(**file, "blob_hash", what + " file");
+    auto blob_size = node::u64_field(**file, "size", what + " file");
     if (!blob_hash.ok()) return defer(id, blob_hash.error(), report);
     if (!blob_size.ok()) return defer(id, blob_size.error(), report);
 
@@ -418,11 +410,11 @@ Result<std::unique_ptr<Validator>> Validator::open(const wallet::Wallet& wallet,
   auto impl = std::make_unique<Impl>(wallet, node_url, backend, std::move(options));
   DD_ASSIGN(json p, impl->client.pool(pool));
   const std::string what = "pool '" + pool + "'";
-  DD_ASSIGN(impl->pool_id, detail::u64_field(p, "id", what));
-  DD_ASSIGN(impl->pool_name, detail::string_field(p, "name", what));
-  DD_ASSIGN(crypto::Hash32 validator, detail::hash_field(p, "validator", what));
-  DD_ASSIGN(impl->box_key, detail::hash_field(p, "box_key", what));
-  DD_ASSIGN(std::string source, detail::string_field(p, "source", what));
+  DD_ASSIGN(impl->pool_id, node::u64_field(p, "id", what));
+  DD_ASSIGN(impl->pool_name, node::string_field(p, "name", what));
+  DD_ASSIGN(crypto::Hash32 validator, node::hash_field(p, "validator", what));
+  DD_ASSIGN(impl->box_key, node::hash_field(p, "box_key", what));
+  DD_ASSIGN(std::string source, node::string_field(p, "source", what));
   if (validator != wallet.account()) {
     return make_error(ErrorCode::kPermissionDenied,
                       "wallet '" + wallet.name + "' (account " +
@@ -479,7 +471,7 @@ Result<RoundReport> Validator::run_once() {
       }
     }
     if (!page->contains("next_after") || (*page)["next_after"].is_null()) return report;
-    auto next = detail::u64_field(*page, "next_after", "contribution page");
+    auto next = node::u64_field(*page, "next_after", "contribution page");
     if (!next.ok()) return next.error();
     after = *next;
   }

@@ -20,7 +20,7 @@ Result<std::unique_ptr<BlobSink>> Backend::begin_write() {
 Result<std::unique_ptr<BlobSource>> Backend::open_reader(const Hash32& hash) {
   std::error_code ec;
   fs::create_directories(scratch_dir(), ec);
-  fs::path tmp = scratch_dir() / ("download-" + detail::random_suffix() + ".tmp");
+  fs::path tmp = scratch_dir() / ("download-" + store::random_suffix() + ".tmp");
   Status st = get_file(hash, tmp);
   if (!st.ok()) return st.error();
   return detail::FileSource::open(tmp, /*delete_on_close=*/true);

@@ -1,4 +1,5 @@
-// Private to the vault: POSIX file helpers and the temporary-file sink shared by the backends.
+// Private to the vault: the temporary-file sink and the file source shared by the backends, on
+// the store's file layer (datadao/store/file.hpp).
 #pragma once
 
 #include <cstdint>
@@ -11,50 +12,10 @@
 
 #include "datadao/common/result.hpp"
 #include "datadao/crypto/crypto.hpp"
+#include "datadao/store/file.hpp"
 #include "datadao/vault/backend.hpp"
 
 namespace datadao::vault::detail {
-
-// Owns a file descriptor; closes it on destruction.
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& o) noexcept : fd_(o.release()) {}
-  UniqueFd& operator=(UniqueFd&& o) noexcept;
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() { reset(); }
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  int release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-  void reset();
-
- private:
-  int fd_ = -1;
-};
-
-// "<what>: <strerror(err)>".
-Error io_error(const std::string& what, int err);
-
-Result<UniqueFd> open_read(const std::filesystem::path& path);
-// O_CREAT | O_EXCL, mode 0600.
-Result<UniqueFd> create_exclusive(const std::filesystem::path& path);
-Result<uint64_t> file_size(int fd, const std::string& what);
-Status write_all(int fd, ByteView data, const std::string& what);
-// Reads until `out` is full or end of file; returns the number of bytes read.
-Result<size_t> read_full(int fd, std::span<uint8_t> out, const std::string& what);
-Status fsync_fd(int fd, const std::string& what);
-Status fsync_dir(const std::filesystem::path& dir);
-// Creates `dir` and missing parents, fsyncing each parent after creating a child in it.
-Status make_dirs_durable(const std::filesystem::path& dir);
-// 16 random hex digits for temporary names.
-std::string random_suffix();
-void remove_quietly(const std::filesystem::path& path);
 
 // Writes a blob to a temporary file, hashing as it goes. On commit the file is closed (fsynced
 // first if `durable`) and handed to `finish`, which moves it into place (or uploads it); the
@@ -72,10 +33,10 @@ class TempFileSink final : public BlobSink {
   uint64_t bytes_written() const override { return written_; }
 
  private:
-  TempFileSink(std::filesystem::path path, UniqueFd fd, bool durable, Finish finish)
+  TempFileSink(std::filesystem::path path, store::UniqueFd fd, bool durable, Finish finish)
       : path_(std::move(path)), fd_(std::move(fd)), durable_(durable), finish_(std::move(finish)) {}
   std::filesystem::path path_;
-  UniqueFd fd_;
+  store::UniqueFd fd_;
   bool durable_;
   Finish finish_;
   crypto::Blake2b256 hasher_;
@@ -94,10 +55,10 @@ class FileSource final : public BlobSource {
   Result<size_t> read(std::span<uint8_t> out) override;
 
  private:
-  FileSource(std::filesystem::path path, UniqueFd fd, uint64_t size, bool del)
+  FileSource(std::filesystem::path path, store::UniqueFd fd, uint64_t size, bool del)
       : path_(std::move(path)), fd_(std::move(fd)), size_(size), delete_on_close_(del) {}
   std::filesystem::path path_;
-  UniqueFd fd_;
+  store::UniqueFd fd_;
   uint64_t size_;
   bool delete_on_close_;
 };

@@ -90,8 +90,8 @@ Error transport_error(const std::string& what, httplib::Error err) {
 
 Status HttpBackend::put_file(const Hash32& hash, const fs::path& ciphertext_file) {
   const std::string what = blob_label(hash) + ": PUT " + locator(hash);
-  DD_ASSIGN(auto in, detail::open_read(ciphertext_file));
-  DD_ASSIGN(uint64_t size, detail::file_size(in.get(), ciphertext_file.string()));
+  DD_ASSIGN(auto in, store::open_read(ciphertext_file));
+  DD_ASSIGN(uint64_t size, store::file_size(in.get(), ciphertext_file.string()));
   auto cli = make_client(scheme_host_port_, options_);
   const int fd = in.get();
   std::string read_error;
@@ -129,14 +129,9 @@ Status HttpBackend::put_file(const Hash32& hash, const fs::path& ciphertext_file
 
 Status HttpBackend::get_file(const Hash32& hash, const fs::path& out) {
   const std::string what = blob_label(hash) + ": GET " + locator(hash);
-  fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
-  fs::path tmp = dir / ("." + out.filename().string() + ".part-" + detail::random_suffix());
-  DD_ASSIGN(auto fd, detail::create_exclusive(tmp));
-  auto fail = [&](Error e) -> Status {
-    fd.reset();
-    detail::remove_quietly(tmp);
-    return e;
-  };
+  // A download, not the store: no fsync (a crash may lose it).
+  DD_ASSIGN(auto file, store::AtomicFile::create(out, store::WriteOptions{.durable = false},
+                                                 blob_label(hash)));
 
   crypto::Blake2b256 hasher;
   uint64_t received = 0;
@@ -171,30 +166,25 @@ Status HttpBackend::get_file(const Hash32& hash, const fs::path& out) {
         }
         ByteView piece(reinterpret_cast<const uint8_t*>(data), len);
         hasher.update(piece);
-        Status st = detail::write_all(fd.get(), piece, tmp.string());
+        Status st = file.write(piece);
         if (!st.ok()) {
           body_error = st.error();
           return false;
         }
         return true;
       });
-  if (body_error) return fail(*body_error);
-  if (status == 404) return fail(make_error(ErrorCode::kNotFound, what + ": not on the server"));
+  if (body_error) return *body_error;
+  if (status == 404) return make_error(ErrorCode::kNotFound, what + ": not on the server");
   if (status != 0 && status != 200) {
-    return fail(make_error(ErrorCode::kIoError, what + ": HTTP " + std::to_string(status)));
+    return make_error(ErrorCode::kIoError, what + ": HTTP " + std::to_string(status));
   }
-  if (!res) return fail(transport_error(what, res.error()));
+  if (!res) return transport_error(what, res.error());
   Hash32 actual = hasher.finish();
   if (actual != hash) {
-    return fail(make_error(ErrorCode::kCorruption,
-                           what + ": downloaded bytes hash to " + codec::to_hex(actual)));
+    return make_error(ErrorCode::kCorruption,
+                      what + ": downloaded bytes hash to " + codec::to_hex(actual));
   }
-  fd.reset();
-  if (std::rename(tmp.c_str(), out.c_str()) != 0) {
-    int err = errno;
-    detail::remove_quietly(tmp);
-    return detail::io_error(what + ": rename into " + out.string(), err);
-  }
+  DD_TRY(file.commit());
   return Status::Ok();
 }
 

@@ -7,7 +7,7 @@
 
 #include "datadao/codec/codec.hpp"
 #include "datadao/vault/backend.hpp"
-#include "file_util.hpp"
+#include "datadao/store/file.hpp"
 
 namespace datadao::vault {
 
@@ -36,14 +36,14 @@ void register_blob_routes(RouteTable<httplib::Server>& routes, LocalDirBackend& 
   routes.get(kBlobRoute, [&backend](const httplib::Request& req, httplib::Response& res) {
     auto hash = parse_name(req);
     if (!hash) return reply(res, 400, "bad blob name");
-    auto fd = detail::open_read(backend.blob_path(*hash));
+    auto fd = store::open_read(backend.blob_path(*hash));
     if (!fd.ok()) {
       if (fd.error().code == ErrorCode::kNotFound) return reply(res, 404, "no such blob");
       return reply(res, 500, "cannot read blob");
     }
-    auto size = detail::file_size(fd->get(), "blob");
+    auto size = store::file_size(fd->get(), "blob");
     if (!size.ok()) return reply(res, 500, "cannot read blob");
-    auto shared = std::make_shared<detail::UniqueFd>(std::move(fd).value());
+    auto shared = std::make_shared<store::UniqueFd>(std::move(fd).value());
     res.status = 200;
     res.set_content_provider(static_cast<size_t>(*size), "application/octet-stream",
                              [shared](size_t offset, size_t length, httplib::DataSink& sink) {

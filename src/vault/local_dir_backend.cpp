@@ -54,22 +54,19 @@ Result<std::unique_ptr<BlobSink>> LocalDirBackend::begin_write() {
   return detail::TempFileSink::create(
       tmp_dir(), /*durable=*/true, [this](const Hash32& hash, const fs::path& tmp) -> Status {
         fs::path dest = blob_path(hash);
-        DD_TRY(detail::make_dirs_durable(dest.parent_path()));
+        DD_TRY(store::make_dirs_durable(dest.parent_path()));
         // rename() is atomic: readers see the old complete blob or the new complete blob. A
         // concurrent writer of the same hash wrote the same bytes, so either wins.
-        if (std::rename(tmp.c_str(), dest.c_str()) != 0) {
-          return detail::io_error(blob_label(hash) + ": rename into " + dest.string(), errno);
-        }
-        return detail::fsync_dir(dest.parent_path());
+        return store::rename_durable(tmp, dest, blob_label(hash));
       });
 }
 
 Status LocalDirBackend::put_file(const Hash32& hash, const fs::path& ciphertext_file) {
-  DD_ASSIGN(auto in, detail::open_read(ciphertext_file));
+  DD_ASSIGN(auto in, store::open_read(ciphertext_file));
   DD_ASSIGN(auto sink, begin_write());
   std::vector<uint8_t> buf(kCopyBufferBytes);
   for (;;) {
-    DD_ASSIGN(size_t n, detail::read_full(in.get(), buf, ciphertext_file.string()));
+    DD_ASSIGN(size_t n, store::read_full(in.get(), buf, ciphertext_file.string()));
     if (n == 0) break;
     DD_TRY(sink->write(ByteView(buf.data(), n)));
   }
@@ -88,35 +85,23 @@ Result<std::unique_ptr<BlobSource>> LocalDirBackend::open_reader(const Hash32& h
 
 Status LocalDirBackend::get_file(const Hash32& hash, const fs::path& out) {
   DD_ASSIGN(auto source, open_reader(hash));
-  fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
-  fs::path tmp = dir / ("." + out.filename().string() + ".part-" + detail::random_suffix());
-  DD_ASSIGN(auto fd, detail::create_exclusive(tmp));
+  // A copy out of the store, not the store itself: no fsync (a crash may lose it).
+  DD_ASSIGN(auto file, store::AtomicFile::create(out, store::WriteOptions{.durable = false},
+                                                 blob_label(hash)));
   crypto::Blake2b256 hasher;
   std::vector<uint8_t> buf(kCopyBufferBytes);
-  auto fail = [&](Error e) -> Status {
-    fd.reset();
-    detail::remove_quietly(tmp);
-    return e;
-  };
   for (;;) {
-    auto n = source->read(buf);
-    if (!n.ok()) return fail(n.error());
-    if (*n == 0) break;
-    hasher.update(ByteView(buf.data(), *n));
-    Status st = detail::write_all(fd.get(), ByteView(buf.data(), *n), tmp.string());
-    if (!st.ok()) return fail(st.error());
+    DD_ASSIGN(size_t n, source->read(buf));
+    if (n == 0) break;
+    hasher.update(ByteView(buf.data(), n));
+    DD_TRY(file.write(ByteView(buf.data(), n)));
   }
   Hash32 actual = hasher.finish();
   if (actual != hash) {
-    return fail(make_error(ErrorCode::kCorruption,
-                           blob_label(hash) + ": stored bytes hash to " + codec::to_hex(actual)));
+    return make_error(ErrorCode::kCorruption,
+                      blob_label(hash) + ": stored bytes hash to " + codec::to_hex(actual));
   }
-  fd.reset();
-  if (std::rename(tmp.c_str(), out.c_str()) != 0) {
-    int err = errno;
-    detail::remove_quietly(tmp);
-    return detail::io_error(blob_label(hash) + ": rename into " + out.string(), err);
-  }
+  DD_TRY(file.commit());
   return Status::Ok();
 }
 

@@ -114,9 +114,9 @@ class WritePipeline {
 Result<std::pair<BlobInfo, crypto::SymmetricKey>> seal_file(const fs::path& input, Backend& backend,
                                                             size_t chunk_size) {
   const std::string what = input.string();
-  DD_ASSIGN(auto fd, detail::open_read(input));
+  DD_ASSIGN(auto fd, store::open_read(input));
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return detail::io_error("stat " + what, errno);
+  if (::fstat(fd.get(), &st) != 0) return store::io_error("stat " + what, errno);
   if (!S_ISREG(st.st_mode)) {
     return make_error(ErrorCode::kInvalidArgument, what + ": not a regular file");
   }
@@ -136,7 +136,7 @@ Result<std::pair<BlobInfo, crypto::SymmetricKey>> seal_file(const fs::path& inpu
     Status read_status;
     for (uint64_t i = 0; i < layout.chunks; ++i) {
       const size_t n = layout.chunk_plain(i);
-      auto got = detail::read_full(fd.get(), std::span<uint8_t>(plain.data(), n), what);
+      auto got = store::read_full(fd.get(), std::span<uint8_t>(plain.data(), n), what);
       if (!got.ok()) {
         read_status = got.error();
         break;
@@ -163,7 +163,7 @@ Result<std::pair<BlobInfo, crypto::SymmetricKey>> seal_file(const fs::path& inpu
     if (!write_status.ok()) return write_status.error().with_context("sealing " + what);
   }
   std::array<uint8_t, 1> extra{};
-  DD_ASSIGN(size_t more, detail::read_full(fd.get(), extra, what));
+  DD_ASSIGN(size_t more, store::read_full(fd.get(), extra, what));
   if (more != 0) {
     return make_error(ErrorCode::kFailedPrecondition, what + ": file grew while being sealed");
   }
@@ -179,27 +179,12 @@ Result<BlobInfo> open_blob(Backend& backend, const crypto::Hash32& hash,
                            const crypto::SymmetricKey& key, const fs::path& output) {
   const std::string what = blob_label(hash);
   DD_ASSIGN(auto source, backend.open_reader(hash));
-  fs::path dir = output.has_parent_path() ? output.parent_path() : fs::path(".");
-  fs::path tmp = dir / ("." + output.filename().string() + ".part-" + detail::random_suffix());
-  auto fd = detail::create_exclusive(tmp);
-  if (!fd.ok()) return fd.error().with_context(what);
-  auto info = detail::decode_stream(*source, key, what, hash, UINT64_MAX, [&](ByteView chunk) {
-    return detail::write_all(fd->get(), chunk, tmp.string());
-  });
-  Status st;
-  if (!info.ok()) {
-    st = info.error();
-  } else {
-    st = detail::fsync_fd(fd->get(), tmp.string());
-  }
-  fd->reset();
-  if (st.ok() && std::rename(tmp.c_str(), output.c_str()) != 0) {
-    st = detail::io_error(what + ": rename into " + output.string(), errno);
-  }
-  if (!st.ok()) {
-    detail::remove_quietly(tmp);
-    return st.error();
-  }
+  auto file = store::AtomicFile::create(output, store::WriteOptions{}, what);
+  if (!file.ok()) return file.error();
+  auto info = detail::decode_stream(*source, key, what, hash, UINT64_MAX,
+                                    [&](ByteView chunk) { return file->write(chunk); });
+  if (!info.ok()) return info.error();  // the temporary file goes with `file`
+  DD_TRY(file->commit());
   return info;
 }
 

@@ -6,9 +6,8 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <string>
-
-#include "file_io.hpp"
 
 namespace datadao::wallet {
 
@@ -48,13 +47,12 @@ Status ensure_dir(const std::filesystem::path& dir) {
       int err = errno;
       if (err == EEXIST) continue;  // created concurrently
       return make_error(ErrorCode::kIoError, "directory " + dir.string() + ": cannot create " +
-                                                 prefix.string() + ": " +
-                                                 internal::errno_text(err));
+                                                 prefix.string() + ": " + std::strerror(err));
     }
     // mkdir's mode is filtered by the umask; make it exactly 0700.
     if (::chmod(prefix.c_str(), 0700) != 0) {
-      return make_error(ErrorCode::kIoError, "directory " + prefix.string() +
-                                                 ": chmod failed: " + internal::errno_text(errno));
+      return make_error(ErrorCode::kIoError,
+                        "directory " + prefix.string() + ": chmod failed: " + std::strerror(errno));
     }
   }
   return Status::Ok();

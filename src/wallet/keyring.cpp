@@ -1,8 +1,8 @@
 #include "datadao/wallet/keyring.hpp"
 
 #include "datadao/codec/codec.hpp"
+#include "datadao/store/file.hpp"
 #include "datadao/wallet/home.hpp"
-#include "file_io.hpp"
 
 namespace datadao::wallet {
 namespace {
@@ -29,15 +29,15 @@ Status keyring_put(const Wallet& wallet, const crypto::Hash32& blob_hash,
   std::copy(file_key.data(), file_key.data() + file_key.size(),
             plaintext.bytes().begin() + crypto::kHashBytes);
   const crypto::Bytes sealed = crypto::seal_to(wallet.box.public_key, plaintext.view());
-  return internal::write_file_atomic(
-      path, sealed, internal::Publish::kReplace,
+  return store::write_file_atomic(
+      path, sealed, store::WriteOptions{},
       "keyring of wallet '" + wallet.name + "': key for blob " + short_hex(blob_hash));
 }
 
 Result<crypto::SymmetricKey> keyring_get(const Wallet& wallet, const crypto::Hash32& blob_hash) {
   DD_ASSIGN(std::filesystem::path path, keyring_path(wallet.name, blob_hash));
   const std::string label = "keyring file " + path.string();
-  auto contents = internal::read_file_limited(path, kMaxKeyringFileBytes, label);
+  auto contents = store::read_file_limited(path, kMaxKeyringFileBytes, label);
   if (!contents.ok()) {
     if (contents.error().code == ErrorCode::kNotFound) {
       return make_error(ErrorCode::kNotFound, "wallet '" + wallet.name + "' has no key for blob " +

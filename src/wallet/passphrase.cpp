@@ -6,10 +6,11 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include "datadao/crypto/crypto.hpp"
+#include "datadao/store/file.hpp"
 #include "datadao/wallet/wallet.hpp"
-#include "file_io.hpp"
 
 namespace datadao::wallet {
 namespace {
@@ -43,13 +44,8 @@ class EchoOff {
 };
 
 void write_prompt(int fd, std::string_view text) {
-  size_t off = 0;
-  while (off < text.size()) {
-    ssize_t n = ::write(fd, text.data() + off, text.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // a prompt that cannot be shown is not fatal
-    off += static_cast<size_t>(n);
-  }
+  // A prompt that cannot be shown is not fatal.
+  (void)store::write_all(fd, crypto::as_bytes(text), "passphrase prompt");
 }
 
 // Reads one line byte by byte (so nothing past the newline is consumed).
@@ -63,7 +59,7 @@ Result<std::string> read_line(int fd) {
       if (errno == EINTR) continue;
       wipe_string(line);
       return make_error(ErrorCode::kIoError,
-                        "passphrase prompt: read failed: " + internal::errno_text(errno));
+                        std::string("passphrase prompt: read failed: ") + std::strerror(errno));
     }
     if (n == 0) {
       if (!got_any) {
@@ -101,8 +97,8 @@ Status check_length(std::string_view passphrase, std::string_view source) {
 
 Result<std::string> read_passphrase_file(const std::filesystem::path& path) {
   const std::string what = "passphrase file " + path.string();
-  DD_ASSIGN(internal::FileContents contents,
-            internal::read_file_limited(path, kMaxPassphraseFileBytes, what));
+  DD_ASSIGN(store::FileContents contents,
+            store::read_file_limited(path, kMaxPassphraseFileBytes, what));
   crypto::SecretBytes wiped(std::move(contents.bytes));
   const crypto::Bytes& b = wiped.bytes();
   size_t end = 0;

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "file_io.hpp"
+#include "datadao/store/file.hpp"
 
 #include "datadao/codec/codec.hpp"
 #include "datadao/wallet/home.hpp"
@@ -95,8 +95,8 @@ Result<PublicIdentity> public_identity_from_json(const nlohmann::json& j) {
 
 Result<PublicIdentity> read_public_identity_file(const std::filesystem::path& path) {
   const std::string label = "public identity file " + path.string();
-  DD_ASSIGN(internal::FileContents contents,
-            internal::read_file_limited(path, kMaxWalletFileBytes, label));
+  DD_ASSIGN(store::FileContents contents,
+            store::read_file_limited(path, kMaxWalletFileBytes, label));
   nlohmann::json j = nlohmann::json::parse(contents.bytes.begin(), contents.bytes.end(), nullptr,
                                            /*allow_exceptions=*/false);
   if (j.is_discarded()) return make_error(ErrorCode::kInvalidArgument, label + ": not JSON");

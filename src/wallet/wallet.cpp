@@ -9,8 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "datadao/codec/codec.hpp"
+#include "datadao/common/clock.hpp"
+#include "datadao/store/file.hpp"
 #include "datadao/wallet/home.hpp"
-#include "file_io.hpp"
 
 namespace datadao::wallet {
 namespace {
@@ -218,12 +219,6 @@ Result<WalletFile> parse_wallet_file(const crypto::Bytes& bytes) {
   return f;
 }
 
-uint64_t now_unix_seconds() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
-}
-
 std::string wallet_label(const std::filesystem::path& path) {
   return "wallet file " + path.string();
 }
@@ -292,7 +287,7 @@ Result<Wallet> create_wallet(std::string_view name, std::string_view passphrase,
   w.name = std::string(name);
   w.sign = crypto::SigningKeyPair::from_seed(sign_seed);
   w.box = crypto::BoxKeyPair::from_seed(box_seed);
-  w.created_at = now_unix_seconds();
+  w.created_at = unix_now();
 
   WalletFile f;
   f.name = w.name;
@@ -307,9 +302,9 @@ Result<Wallet> create_wallet(std::string_view name, std::string_view passphrase,
   f.ciphertext = crypto::aead_encrypt(*key, f.nonce, plaintext.view(), associated_data(f));
 
   const std::string text = to_json(f).dump(2) + "\n";
-  Status s =
-      internal::write_file_atomic(path, crypto::as_bytes(text), internal::Publish::kNoReplace,
-                                  label + " (" + path.string() + ")");
+  Status s = store::write_file_atomic(path, text,
+                                      store::WriteOptions{.publish = store::Publish::kNoReplace},
+                                      label + " (" + path.string() + ")");
   if (!s.ok()) return s.error();
   return w;
 }
@@ -324,7 +319,7 @@ Result<WalletFile> read_wallet_file(std::string_view name_or_path, std::filesyst
   const bool by_name = is_valid_wallet_name(name_or_path);
   label = wallet_label(path);
 
-  auto contents = internal::read_file_limited(path, kMaxWalletFileBytes, label);
+  auto contents = store::read_file_limited(path, kMaxWalletFileBytes, label);
   if (!contents.ok()) {
     if (by_name && contents.error().code == ErrorCode::kNotFound) {
       return make_error(ErrorCode::kNotFound, "wallet '" + std::string(name_or_path) +

@@ -17,21 +17,12 @@ namespace {
 
 using test::err;
 using test::key_for;
+using test::has;
 using test::must;
 using test::submit;
 
 constexpr uint64_t kCredits = 1000;
 constexpr uint64_t kFee = 100;
-
-#define ASSERT_OK(expr)                \
-  do {                                 \
-    const Status st_ = (expr);         \
-    ASSERT_TRUE(st_.ok()) << err(st_); \
-  } while (0)
-
-bool has(const Status& s, std::string_view text) {
-  return !s.ok() && s.error().message.find(text) != std::string::npos;
-}
 
 class ModelTest : public ::testing::Test {
  protected:

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "datadao/codec/codec.hpp"
+#include "datadao/common/u128.hpp"
 #include "datadao/ledger/json.hpp"
 #include "datadao/testing/ledger.hpp"
 
@@ -17,6 +18,7 @@ namespace {
 
 using test::err;
 using test::key_for;
+using test::has;
 using test::must;
 
 using u128 = unsigned __int128;
@@ -25,27 +27,8 @@ using Key = crypto::SigningKeyPair;
 constexpr uint64_t kCredits = 1'000'000;
 constexpr uint64_t kFee = 100;
 
-#define ASSERT_OK(expr)                \
-  do {                                 \
-    const Status st_ = (expr);         \
-    ASSERT_TRUE(st_.ok()) << err(st_); \
-  } while (0)
-
-bool has(const Status& s, std::string_view text) {
-  return !s.ok() && s.error().message.find(text) != std::string::npos;
-}
-
-std::string str(u128 v) {
-  std::string out;
-  do {
-    out.insert(out.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
-    v /= 10;
-  } while (v > 0);
-  return out;
-}
-
 // One step of the log the fixture keeps, so that a fresh state can replay it.
-struct Step {
+struct LogStep {
   std::optional<Transaction> tx;  // nullopt: end_block + commit_block at ctx
   BlockContext ctx;
   bool ok = false;
@@ -223,8 +206,8 @@ class SharesTest : public ::testing::Test {
         auto idx = s_.models_held_by(account, m.id - 1, 1);
         ASSERT_EQ(idx, std::vector<uint64_t>{m.id}) << "index entry missing";
       }
-      ASSERT_EQ(str(u128{m.rewards_paid} * kRewardUnitsPerCredit),
-                str(held + u128{m.rewards_claimed} * kRewardUnitsPerCredit + m.reward_remainder))
+      ASSERT_EQ(u128_to_string(u128{m.rewards_paid} * kRewardUnitsPerCredit),
+                u128_to_string(held + u128{m.rewards_claimed} * kRewardUnitsPerCredit + m.reward_remainder))
           << "model " << m.id;
       ASSERT_EQ(shares, kShareSupply) << "model " << m.id;
       ASSERT_EQ(with_shares, m.share_holders) << "model " << m.id;
@@ -236,7 +219,7 @@ class SharesTest : public ::testing::Test {
   void expect_replay_matches() {
     State r = must(State::from_genesis(genesis()));
     for (size_t i = 0; i < log_.size(); ++i) {
-      const Step& step = log_[i];
+      const LogStep& step = log_[i];
       if (step.tx) {
         ASSERT_EQ(r.apply(*step.tx, step.ctx).ok(), step.ok) << "step " << i;
       } else {
@@ -252,7 +235,7 @@ class SharesTest : public ::testing::Test {
   crypto::PublicKey pool_box_{}, dev_box_{};
   uint8_t file_tag_ = 0;
   uint64_t height_ = 1;
-  std::vector<Step> log_;
+  std::vector<LogStep> log_;
   State s_;
 };
 
@@ -396,7 +379,7 @@ TEST_F(SharesTest, UseModelWithInsufficientCreditsIsRefusedAndChangesNothing) {
   auto m = s_.model(id);
   EXPECT_EQ(m->uses, 1u);
   EXPECT_EQ(m->rewards_paid, 7u);
-  EXPECT_EQ(str(m->reward_per_share), "7");
+  EXPECT_EQ(u128_to_string(m->reward_per_share), "7");
   EXPECT_EQ(credits(eve_), kCredits - 7);
   check_conservation();
 }
@@ -414,12 +397,12 @@ TEST_F(SharesTest, FreeModelOnlyCountsTheUse) {
 TEST_F(SharesTest, ClaimPaysWholeCreditsAndKeepsTheRestAccrued) {
   const uint64_t id = published(5, {{&alice_, 333'333'333}, {&bob_, 666'666'667}});
   ASSERT_OK(submit(zoe_, UseModel{id, {}}));
-  EXPECT_EQ(str(accrued(id, alice_)), "1666666665");
-  EXPECT_EQ(str(accrued(id, bob_)), "3333333335");
+  EXPECT_EQ(u128_to_string(accrued(id, alice_)), "1666666665");
+  EXPECT_EQ(u128_to_string(accrued(id, bob_)), "3333333335");
   const uint64_t alice_before = credits(alice_);
   ASSERT_OK(submit(alice_, Claim{id}));
   EXPECT_EQ(credits(alice_), alice_before + 1);
-  EXPECT_EQ(str(accrued(id, alice_)), "666666665");
+  EXPECT_EQ(u128_to_string(accrued(id, alice_)), "666666665");
   Status nothing = submit(alice_, Claim{id});
   EXPECT_EQ(nothing.error().code, ErrorCode::kFailedPrecondition);
   EXPECT_TRUE(has(nothing, "nothing to claim")) << err(nothing);
@@ -443,9 +426,9 @@ TEST_F(SharesTest, TransferSettlesPendingRewards) {
   EXPECT_EQ(s_.share_holding(id, alice_.public_key), (ShareHolding{0, 10, 5'000'000'000}));
   EXPECT_EQ(s_.model(id)->share_holders, 2u);
   ASSERT_OK(submit(zoe_, UseModel{id, {}}));
-  EXPECT_EQ(str(accrued(id, alice_)), "5000000000");
-  EXPECT_EQ(str(accrued(id, carol_)), "2500000000");
-  EXPECT_EQ(str(accrued(id, bob_)), "7500000000");
+  EXPECT_EQ(u128_to_string(accrued(id, alice_)), "5000000000");
+  EXPECT_EQ(u128_to_string(accrued(id, carol_)), "2500000000");
+  EXPECT_EQ(u128_to_string(accrued(id, bob_)), "7500000000");
   // Alice keeps an index entry while she is owed; claiming it all deletes her holding.
   EXPECT_EQ(s_.models_held_by(alice_.public_key, 0, 10), std::vector<uint64_t>{id});
   ASSERT_OK(submit(alice_, Claim{id}));
@@ -454,7 +437,7 @@ TEST_F(SharesTest, TransferSettlesPendingRewards) {
   // Part of Bob's shares: both keep holdings and his accrued rewards stay his.
   ASSERT_OK(submit(bob_, TransferShares{id, carol_.public_key, 100'000'000}));
   EXPECT_EQ(s_.share_holding(id, carol_.public_key)->shares, 600'000'000u);
-  EXPECT_EQ(str(accrued(id, bob_)), "7500000000");
+  EXPECT_EQ(u128_to_string(accrued(id, bob_)), "7500000000");
   EXPECT_EQ(s_.model(id)->share_holders, 2u);
   end_block();
   check_conservation();
@@ -487,15 +470,15 @@ TEST_F(SharesTest, RewardsEqualPriceTimesUsesTimesShare) {
   for (uint64_t i = 0; i < uses; ++i) ASSERT_OK(submit(i % 2 ? zoe_ : eve_, UseModel{id, {}}));
   const u128 expect_a = u128{13} * uses * shares_a;
   const u128 expect_b = u128{13} * uses * (kShareSupply - shares_a);
-  EXPECT_EQ(str(accrued(id, alice_)), str(expect_a));
-  EXPECT_EQ(str(accrued(id, bob_)), str(expect_b));
-  EXPECT_EQ(str(expect_a + expect_b), str(u128{13} * uses * kRewardUnitsPerCredit));
+  EXPECT_EQ(u128_to_string(accrued(id, alice_)), u128_to_string(expect_a));
+  EXPECT_EQ(u128_to_string(accrued(id, bob_)), u128_to_string(expect_b));
+  EXPECT_EQ(u128_to_string(expect_a + expect_b), u128_to_string(u128{13} * uses * kRewardUnitsPerCredit));
   const auto h = *s_.share_holding(id, alice_.public_key);
   EXPECT_EQ(claimable_credits(*s_.model(id), h), static_cast<uint64_t>(expect_a / kShareSupply));
   const uint64_t before = credits(alice_);
   ASSERT_OK(submit(alice_, Claim{id}));
   EXPECT_EQ(credits(alice_), before + static_cast<uint64_t>(expect_a / kShareSupply));
-  EXPECT_EQ(str(accrued(id, alice_)), str(expect_a % kShareSupply));
+  EXPECT_EQ(u128_to_string(accrued(id, alice_)), u128_to_string(expect_a % kShareSupply));
 }
 
 TEST_F(SharesTest, RewardConservationUnderRandomUsesTransfersAndClaims) {

@@ -1,4 +1,5 @@
-// HTTP client for a node's API (see api_server.hpp), used by the CLI and by tests.
+// HTTP client for a node's API (see api_server.hpp), used by the CLI, the validator, the runner
+// and tests, and the readers of the node's replies.
 // Errors from the node come back as the node's own Error (code + message); transport failures
 // are kIoError naming the URL. Not thread-safe per instance; use one per thread.
 #pragma once
@@ -44,5 +45,21 @@ class NodeClient {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Reading fields of the node's JSON replies (pools, contributions, models). The node is not
+// trusted to be well-formed: a field that is missing or of the wrong type is kCorruption naming
+// the object (`what`) and the field.
+Result<uint64_t> u64_field(const nlohmann::json& j, const char* key, const std::string& what);
+Result<bool> bool_field(const nlohmann::json& j, const char* key, const std::string& what);
+Result<std::string> string_field(const nlohmann::json& j, const char* key, const std::string& what);
+// Lowercase or uppercase hex of exactly 32 bytes.
+Result<crypto::Hash32> hash_field(const nlohmann::json& j, const char* key,
+                                  const std::string& what);
+// Standard base64.
+Result<crypto::Bytes> base64_field(const nlohmann::json& j, const char* key,
+                                   const std::string& what);
+// An object-valued field.
+Result<const nlohmann::json*> object_field(const nlohmann::json& j, const char* key,
+                                           const std::string& what);
 
 }  // namespace datadao::node

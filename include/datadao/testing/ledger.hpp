@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "datadao/crypto/crypto.hpp"
@@ -94,4 +95,9 @@ inline void produce_and_replay(Chain& a, Chain& b,
 namespace datadao::ledger::test {
 // Re-signs a hand-edited transaction with key_for(1) (the sender of the samples).
 inline void must_sign(Transaction& tx) { sign(tx, key_for(1)); }
+
+// Whether a status is an error whose message mentions text.
+inline bool has(const Status& s, std::string_view text) {
+  return !s.ok() && s.error().message.find(text) != std::string::npos;
+}
 }  // namespace datadao::ledger::test
