@@ -3,6 +3,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -13,7 +15,21 @@
 #include "datadao/node/client.hpp"
 #include "datadao/wallet/wallet.hpp"
 
+namespace datadao::crypto {
+struct BoxKeyPair;
+}
+namespace datadao::vault {
+class Backend;
+}
+namespace datadao::node {
+class InferenceEngine;
+}
+
 namespace datadao::cli {
+
+// Builds a node's engine for metered inference; set by `datadao-ml` (which links libtorch).
+using InferenceEngineFactory = std::function<std::shared_ptr<node::InferenceEngine>(
+    const crypto::BoxKeyPair& serving_key, vault::Backend& blobs)>;
 
 // Thrown at the CLI edge only; main() prints the message to stderr and exits non-zero.
 struct CliError : std::runtime_error {
@@ -43,6 +59,9 @@ struct Context {
   std::string wallet_name;      // --wallet / DATADAO_WALLET
   std::string passphrase_file;  // --passphrase-file
   bool json = false;            // --json
+  // `node start` serves metered inference through this; empty in `datadao`, which hands
+  // `node start` to `datadao-ml` (ml_dispatch.hpp).
+  InferenceEngineFactory inference_engine;
 
   // Every command that talks to a node resolves it here, first match wins: --node,
   // $DATADAO_NODE, the port a node running from this $DATADAO_HOME bound (node/api.port), the
@@ -51,6 +70,8 @@ struct Context {
   NodeTarget resolve_node() const;
   std::string resolved_node_url() const { return resolve_node().url; }
   node::NodeClient client() const { return node::NodeClient(resolved_node_url()); }
+  // The height of the resolved node's chain (GET /v1/status).
+  uint64_t chain_height() const;
   // For an error whose message names the node this command resolved: a line saying where that
   // URL came from and how to point elsewhere; "" for any other error.
   std::string node_hint(const std::string& error_message) const;

@@ -61,10 +61,6 @@ json fetch_model(const Context& ctx, uint64_t id) {
 
 std::string model_path(uint64_t id) { return "/v1/models/" + std::to_string(id); }
 
-uint64_t current_height(const Context& ctx) {
-  return unwrap(ctx.client().get("/v1/status")).value("height", uint64_t{0});
-}
-
 std::string label_of(const json& pool) {
   return "pool " + std::to_string(pool.value("id", uint64_t{0})) + " '" + pool.value("name", "") +
          "'";
@@ -313,7 +309,7 @@ void register_list(CLI::App& model, Context& ctx) {
     const std::string path =
         pool.empty() ? "/v1/models"
                      : "/v1/pools/" + std::to_string(resolve_pool_id(ctx, pool)) + "/models";
-    json j = {{"models", fetch_all(ctx, path, "models")}, {"height", current_height(ctx)}};
+    json j = {{"models", fetch_all(ctx, path, "models")}, {"height", ctx.chain_height()}};
     emit(ctx, j, [&] {
       if (j["models"].empty()) std::cout << "(no models)\n";
       for (const auto& m : j["models"]) print_model_line(m, j["height"].get<uint64_t>());
@@ -438,7 +434,7 @@ void register_show(CLI::App& model, Context& ctx) {
                        {"supply_at_creation", m["supply_at_creation"].at(i)}});
     }
     json j = {
-        {"model", m}, {"history", history}, {"pools", pools}, {"height", current_height(ctx)}};
+        {"model", m}, {"history", history}, {"pools", pools}, {"height", ctx.chain_height()}};
     emit(ctx, j, [&] { print_show(j); });
   });
 }

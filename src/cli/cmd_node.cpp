@@ -9,8 +9,8 @@
 #include "datadao/common/clock.hpp"
 #include "datadao/node/api_server.hpp"
 #include "datadao/node/node.hpp"
-#include "datadao/runner/serving.hpp"
 #include "datadao/store/file.hpp"
+#include "datadao/vault/backend.hpp"
 #include "datadao/wallet/home.hpp"
 
 namespace datadao::cli {
@@ -115,7 +115,10 @@ void register_node_commands(CLI::App& app, Context& ctx) {
     const auto paths = node::NodePaths::under(wallet::datadao_home());
     auto nd = unwrap(node::Node::open(paths));
     // Metered inference for models whose weights key was sealed to this node (serving.hpp).
-    nd->set_inference_engine(runner::make_inference_engine(nd->serving_key(), nd->blobs()));
+    if (!ctx.inference_engine) {
+      throw CliError(ErrorCode::kInternal, "this binary cannot serve models: run datadao-ml");
+    }
+    nd->set_inference_engine(ctx.inference_engine(nd->serving_key(), nd->blobs()));
     node::ApiServer api(*nd);
     const int p = start_port >= 0 ? start_port : nd->config().port;
     const std::string h = host.empty() ? nd->config().listen_host : host;

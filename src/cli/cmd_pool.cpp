@@ -76,10 +76,6 @@ uint64_t tokens_of(const Context& ctx, const json& pool, const ledger::AccountId
   return t.value("tokens", uint64_t{0});
 }
 
-uint64_t current_height(const Context& ctx) {
-  return unwrap(ctx.client().get("/v1/status")).value("height", uint64_t{0});
-}
-
 std::optional<json> find_contribution(const Context& ctx, const ledger::AccountId& account,
                                       uint64_t pool_id, uint64_t file_id) {
   json list = unwrap(ctx.client().get("/v1/accounts/" + codec::to_hex(account) + "/contributions"));
@@ -407,7 +403,7 @@ void register_pool(CLI::App& pool, Context& ctx) {
     json j = p;
     j["open_proposals"] = open;
     if (auto me = own_account(ctx)) j["your_tokens"] = tokens_of(ctx, p, *me);
-    const uint64_t height = open.empty() ? 0 : current_height(ctx);
+    const uint64_t height = open.empty() ? 0 : ctx.chain_height();
     emit(ctx, j, [&] {
       const json& pr = p["params"];
       std::cout << pool_label(p) << "\n"
@@ -622,7 +618,7 @@ void register_pool(CLI::App& pool, Context& ctx) {
   proposals->callback([&ctx] {
     json p = fetch_pool(ctx, spec);
     json j = unwrap(ctx.client().get(pool_path(p) + "/proposals"));
-    j["height"] = current_height(ctx);
+    j["height"] = ctx.chain_height();
     emit(ctx, j, [&] {
       std::cout << "proposals of " << pool_label(p) << ":\n";
       if (j["proposals"].empty()) std::cout << "  (none)\n";

@@ -36,6 +36,10 @@ NodeTarget Context::resolve_node() const {
   return t;
 }
 
+uint64_t Context::chain_height() const {
+  return unwrap(client().get("/v1/status")).value("height", uint64_t{0});
+}
+
 std::string Context::node_hint(const std::string& error_message) const {
   if (!resolved_) return "";
   std::string url = resolved_->url;

@@ -1,12 +1,18 @@
 // datadao: the command-line front end. Every error becomes a message on stderr (one JSON line
 // under --json) and a non-zero exit code: 1 for errors from the network or the data, 2 for usage
-// errors.
+// errors. Built twice: `datadao` without libtorch, which hands the model commands to
+// `datadao-ml` (DATADAO_ML_BINARY: every command; ml_dispatch.hpp).
 #include <cstring>
 #include <functional>
 #include <iostream>
 
 #include "cli.hpp"
 #include "render.hpp"
+#ifdef DATADAO_ML_BINARY
+#include "datadao/runner/serving.hpp"
+#else
+#include "ml_dispatch.hpp"
+#endif
 
 #ifndef DATADAO_VERSION
 #error "DATADAO_VERSION comes from the CMake project version"
@@ -14,6 +20,11 @@
 
 int main(int argc, char** argv) {
   using namespace datadao::cli;
+#ifndef DATADAO_ML_BINARY
+  if (needs_ml_binary(std::vector<std::string>(argv + 1, argv + argc))) {
+    return exec_ml_binary(argv);
+  }
+#endif
   CLI::App app{
       "datadao: own your exported data, pool it in data DAOs, decide who trains on it.\n"
       "Local state lives under $DATADAO_HOME (default ~/.datadao)."};
@@ -30,6 +41,9 @@ int main(int argc, char** argv) {
                  "Read the wallet passphrase from this file (else $DATADAO_PASSPHRASE, else "
                  "a prompt)");
   app.add_flag("--json", ctx.json, "Machine-readable JSON output");
+#ifdef DATADAO_ML_BINARY
+  ctx.inference_engine = datadao::runner::make_inference_engine;
+#endif
 
   register_wallet_commands(app, ctx);
   register_node_commands(app, ctx);
@@ -39,12 +53,18 @@ int main(int argc, char** argv) {
   register_data_commands(app, ctx);
   register_pool_commands(app, ctx);
   register_validator_commands(app, ctx);
+#ifdef DATADAO_ML_BINARY
   register_demo_commands(app, ctx);
+#endif
   register_dp_commands(app, ctx);
   register_model_commands(app, ctx);
+#ifdef DATADAO_ML_BINARY
   register_model_use_commands(app, ctx);
+#endif
   register_rewards_commands(app, ctx);
+#ifdef DATADAO_ML_BINARY
   register_runner_commands(app, ctx);
+#endif
   register_attribute_commands(app, ctx);
 
   // Global options (--json, --wallet, ...) are accepted after any subcommand too.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What a new user meets first, through the real binary: --version; text by default and one
-# JSON error line under --json; `import` names the entries it skipped.
+# JSON error line under --json; `import` names the entries it skipped; the model commands run in
+# datadao-ml without the user knowing.
 # Usage: tests/cli/cli_basics.sh path/to/datadao
 set -euo pipefail
 DD=$1
@@ -47,4 +48,14 @@ grep -q '^  comment_headers.csv: ' "$T/summary" || fail "skipped entry not named
 "$DD" --json import reddit "$T/export.zip" >/dev/null 2>"$T/summary.json"
 python3 -c 'import json,sys; s=json.loads(open(sys.argv[1]).read()); assert "comment_headers.csv" in [e["name"] for e in s["skipped"]], s' "$T/summary.json" ||
   fail "json summary: $(cat "$T/summary.json")"
+# `datadao` loads no libtorch; the model commands it hands to datadao-ml beside it, and without
+# that binary it says which file is missing.
+if readelf -d "$DD" | grep -q 'NEEDED.*torch'; then fail "datadao links libtorch"; fi
+[ -x "$(dirname "$DD")/datadao-ml" ] || fail "no datadao-ml beside $DD"
+"$DD" --help | grep -q '^  demo ' || fail "--help does not list the demo (datadao-ml's help)"
+mkdir "$T/alone" && cp "$DD" "$T/alone/datadao"
+set +e; "$T/alone/datadao" demo models 2>"$T/err"; rc=$?; set -e
+[ "$rc" -eq 1 ] || fail "datadao without datadao-ml exited $rc"
+grep -q "datadao-ml" "$T/err" && grep -q "$T/alone/datadao-ml" "$T/err" || fail "missing datadao-ml: $(cat "$T/err")"
+"$T/alone/datadao" --version >/dev/null || fail "datadao alone cannot run a light command"
 echo "cli basics: ok"
