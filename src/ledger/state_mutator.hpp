@@ -37,4 +37,10 @@ class StateMutator {
   State& state_;
 };
 
+// genesis.cpp: a chain id is 1..kMaxChainIdBytes of UTF-8 (`what` names it in the error); a
+// genesis has a valid chain id and at most kMaxGenesisAllocations non-zero allocations
+// whose sum fits in a u64.
+Status check_chain_id(std::string_view chain_id, std::string_view what);
+Status validate_genesis(const Genesis& genesis);
+
 }  // namespace datadao::ledger::detail
