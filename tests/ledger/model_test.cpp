@@ -1,6 +1,7 @@
 // Models on the ledger: ProposeModel (fee escrow), ModelVote (every pool's quorum), the
 // block-end transitions (approval, rejection, too few contributors), RecordTrainingSet (only
-// consented data, cross-pool joins), PublishModel (runner, ε budget, fee payout), conservation of credits + escrow on every path, persistence and replay.
+// consented data, cross-pool joins), PublishModel (runner, ε budget, fee payout), conservation
+// of credits + escrow on every path, persistence and replay.
 // Consent and standing policies: model_consent_test.cpp.
 #include <gtest/gtest.h>
 
