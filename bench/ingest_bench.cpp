@@ -35,7 +35,7 @@
 #include "datadao/ingest/csv_reader.hpp"
 #include "datadao/testing/fixtures.hpp"
 #include "datadao/ingest/importers.hpp"
-#include "datadao/privacy/pii.hpp"
+#include "datadao/privacy/scrubber.hpp"
 
 namespace fs = std::filesystem;
 using namespace datadao;

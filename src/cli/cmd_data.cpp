@@ -9,7 +9,7 @@
 #include "datadao/codec/codec.hpp"
 #include "datadao/testing/fixtures.hpp"
 #include "datadao/ingest/importers.hpp"
-#include "datadao/privacy/pii.hpp"
+#include "datadao/privacy/scrubber.hpp"
 
 namespace datadao::cli {
 

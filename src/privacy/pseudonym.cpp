@@ -8,7 +8,7 @@
 #include <mutex>
 #include <string>
 
-#include "datadao/privacy/pii.hpp"
+#include "datadao/privacy/pseudonym.hpp"
 #include "pseudonym_key.hpp"
 
 namespace datadao::privacy {

@@ -26,7 +26,7 @@ class PseudonymKey {
   PseudonymKey(const PseudonymKey&) = delete;
   PseudonymKey& operator=(const PseudonymKey&) = delete;
 
-  // Writes pseudonym(key, kind, identity) (see pii.hpp) to `out`, byte for byte.
+  // Writes pseudonym(key, kind, identity) (pseudonym.hpp) to `out`, byte for byte.
   void write(std::string_view kind, std::string_view identity, char (&out)[kPseudonymChars]) const;
   std::string operator()(std::string_view kind, std::string_view identity) const;
 

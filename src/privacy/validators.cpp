@@ -1,25 +1,11 @@
-// Labels, checksum validators and UTF-8 sanitising for the PII detector.
+// Checksum validators of structured PII: Luhn (payment cards) and ISO 13616 mod-97 (IBANs).
+#include "datadao/privacy/validators.hpp"
+
 #include <cctype>
 #include <string>
 #include <string_view>
 
-#include "datadao/privacy/pii.hpp"
-
 namespace datadao::privacy {
-
-namespace {
-constexpr std::array<std::string_view, kPiiTypeCount> kLabels = {
-    "EMAIL", "PHONE", "CARD", "IBAN", "IP", "URL", "HANDLE", "NAME", "ADDRESS"};
-}  // namespace
-
-std::string_view pii_type_label(PiiType type) { return kLabels[static_cast<size_t>(type)]; }
-
-std::optional<PiiType> pii_type_from_label(std::string_view label) {
-  for (size_t i = 0; i < kLabels.size(); ++i) {
-    if (kLabels[i] == label) return static_cast<PiiType>(i);
-  }
-  return std::nullopt;
-}
 
 bool luhn_valid(std::string_view number) {
   std::string digits;
@@ -71,56 +57,6 @@ bool iban_valid(std::string_view iban) {
     }
   }
   return remainder == 1;
-}
-
-std::string sanitise_utf8(std::string_view text) {
-  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-  std::string out;
-  out.reserve(text.size());
-  size_t i = 0;
-  const size_t n = text.size();
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  while (i < n) {
-    unsigned char c = byte(i);
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-      ++i;
-      continue;
-    }
-    size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;  // no overlongs
-      if (c == 0xED) hi = 0x9F;  // no surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;  // <= U+10FFFF
-    }
-    if (len == 0) {
-      out += kReplacement;
-      ++i;
-      continue;
-    }
-    // Maximal subpart: consume the longest valid prefix, replace it by one U+FFFD if incomplete.
-    size_t k = 1;
-    while (k < len && i + k < n) {
-      unsigned char b = byte(i + k);
-      unsigned char l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
-      if (b < l || b > h) break;
-      ++k;
-    }
-    if (k == len) {
-      out.append(text.substr(i, len));
-    } else {
-      out += kReplacement;
-    }
-    i += k;
-  }
-  return out;
 }
 
 }  // namespace datadao::privacy

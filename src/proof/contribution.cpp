@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include "contribution_internal.hpp"
+#include "datadao/privacy/pseudonym.hpp"
 #include "datadao/proof/normalize.hpp"
 #include "datadao/proof/uniqueness.hpp"
 

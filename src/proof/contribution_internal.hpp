@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "datadao/ingest/importers.hpp"
-#include "datadao/privacy/pii.hpp"
+#include "datadao/privacy/scrubber.hpp"
 
 namespace datadao::proof::internal {
 

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "contribution_internal.hpp"
+#include "datadao/privacy/pseudonym.hpp"
 
 namespace datadao::proof::internal {
 namespace {

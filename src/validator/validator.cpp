@@ -13,7 +13,7 @@
 #include "datadao/common/clock.hpp"
 #include "datadao/ledger/transaction.hpp"
 #include "datadao/node/client.hpp"
-#include "datadao/privacy/pii.hpp"
+#include "datadao/privacy/scrubber.hpp"
 #include "datadao/proof/contribution.hpp"
 #include "datadao/store/file.hpp"
 #include "datadao/vault/vault.hpp"

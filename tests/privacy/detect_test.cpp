@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "datadao/privacy/pii.hpp"
+#include "datadao/privacy/scrubber.hpp"
 
 namespace datadao::privacy {
 namespace {

@@ -5,7 +5,8 @@
 #include <thread>
 #include <vector>
 
-#include "datadao/privacy/pii.hpp"
+#include "datadao/privacy/pseudonym.hpp"
+#include "datadao/privacy/scrubber.hpp"
 
 namespace datadao::privacy {
 namespace {

@@ -5,7 +5,8 @@
 #include <vector>
 
 #include "datadao/codec/codec.hpp"
-#include "datadao/privacy/pii.hpp"
+#include "datadao/privacy/pseudonym.hpp"
+#include "datadao/privacy/scrubber.hpp"
 
 namespace datadao::privacy {
 namespace {

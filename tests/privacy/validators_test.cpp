@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "datadao/privacy/pii.hpp"
+#include "datadao/privacy/scrubber.hpp"
+#include "datadao/privacy/validators.hpp"
 
 namespace datadao::privacy {
 namespace {

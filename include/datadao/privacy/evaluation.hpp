@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "datadao/common/result.hpp"
-#include "datadao/privacy/pii.hpp"
+#include "datadao/privacy/scrubber.hpp"
 
 namespace datadao::privacy {
 

@@ -111,7 +111,7 @@
 #include "datadao/common/result.hpp"
 #include "datadao/crypto/crypto.hpp"
 #include "datadao/ingest/importers.hpp"
-#include "datadao/privacy/pii.hpp"
+#include "datadao/privacy/scrubber.hpp"
 #include "datadao/proof/exact_index.hpp"
 #include "datadao/proof/near_duplicate_index.hpp"
 

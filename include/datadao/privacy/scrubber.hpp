@@ -1,13 +1,14 @@
-// PII detection, redaction and keyed pseudonyms for refined records.
+// PII detection and redaction for refined records.
 //
 // detect() finds personal data in UTF-8 text and returns non-overlapping byte spans; scrub()
 // replaces each span by a placeholder ([EMAIL], [PHONE], [CARD], [IBAN], [IP], [URL], [ADDRESS],
 // [NAME]) and each @handle / u/username by a keyed pseudonym ("@user_k3x...", "u/user_k3x...")
-// when a pool secret is configured, or by [USER] otherwise.
+// when a pool secret is configured, or by [USER] otherwise (see pseudonym.hpp).
 //
 // Structured types are validated, not just pattern-matched: card numbers must pass the Luhn
-// check, IBANs the ISO 13616 mod-97 check, IPv4 octets must be <= 255 and IPv6 must parse.
-// Names are best-effort (honorifics, "my name is", signatures, a first-name gazetteer).
+// check, IBANs the ISO 13616 mod-97 check (validators.hpp), IPv4 octets must be <= 255 and IPv6
+// must parse. Names are best-effort (honorifics, "my name is", signatures, a first-name
+// gazetteer).
 //
 // All patterns are RE2 (linear time in the input length; no backtracking blow-up on hostile
 // text). A Scrubber compiles them once; it is immutable after construction, so several threads
@@ -15,7 +16,6 @@
 // thread-safe.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -53,28 +53,6 @@ struct PiiSpan {
   size_t end;
   bool operator==(const PiiSpan&) const = default;
 };
-
-// ---- Validators (exposed for tests and for callers with structured fields) ----------------
-
-// Luhn check over the digits of `number`; spaces and dashes are ignored, any other non-digit
-// makes it invalid. Requires 13..19 digits (payment card lengths).
-bool luhn_valid(std::string_view number);
-// ISO 13616 IBAN check: 2-letter country, 2 check digits, 11..30 alphanumerics, mod 97 == 1.
-// Spaces are ignored, letters may be either case.
-bool iban_valid(std::string_view iban);
-
-// ---- Keyed pseudonyms ----------------------------------------------------------------------
-
-// Lower-cases `identity` (Unicode case folding) and strips one leading "@", "u/", "/u/" or
-// "/user/" and surrounding whitespace: "@Alice" and "u/alice" both normalise to "alice".
-std::string normalise_identity(std::string_view identity);
-
-// "user_" + the first 12 characters of the lowercase RFC 4648 base32 encoding of
-// HMAC-SHA256(key, kind || 0x00 || normalise_identity(identity)). 12 base32 chars = 60 bits.
-// Stable for one key (one pool); unlinkable across keys without them. `kind` names the
-// namespace of the identity (e.g. "reddit", "x") so the same string on two platforms differs.
-std::string pseudonym(const crypto::SymmetricKey& key, std::string_view kind,
-                      std::string_view identity);
 
 // ---- Scrubber --------------------------------------------------------------------------------
 
