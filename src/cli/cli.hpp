@@ -77,6 +77,8 @@ struct Context {
   std::string node_hint(const std::string& error_message) const;
   // The wallet to act as: --wallet, DATADAO_WALLET, or the only wallet in $DATADAO_HOME.
   std::string wallet_or_default() const;
+  // The wallet's account, read without its passphrase.
+  ledger::AccountId account() const;
   // Loads and decrypts the wallet (asks for the passphrase as configured).
   wallet::Wallet open_wallet() const;
 
@@ -111,6 +113,7 @@ void register_validator_commands(CLI::App& app, Context& ctx);  // validator run
 void register_demo_commands(CLI::App& app, Context& ctx);       // demo contributions
 void register_dp_commands(CLI::App& app, Context& ctx);         // dp epsilon
 void register_model_commands(CLI::App& app, Context& ctx);      // model ..., consent policy
+void register_policy_command(CLI::App& model, Context& ctx);     // model policy (under "model")
 void register_runner_commands(CLI::App& app, Context& ctx);     // runner run
 void register_attribute_commands(CLI::App& app, Context& ctx);  // attribute knn-shapley
 // model generate|predict|audit; call after register_model_commands (adds to its "model").
@@ -131,6 +134,8 @@ std::string short_hex(const crypto::Hash32& h);
 
 // An account named as a wallet, a public identity file or 64 hex digits ("" = --wallet).
 ledger::AccountId resolve_account(const Context& ctx, const std::string& who);
+// The id of the pool named or numbered `spec` on the resolved node.
+uint64_t resolve_pool_id(const Context& ctx, const std::string& spec);
 
 // ---- Ownership and rewards (cmd_rewards.cpp) ----------------------------------------------
 // Reward units (ledger/models.hpp: 10^9 per credit) as credits with nine decimals: "12.000000345".

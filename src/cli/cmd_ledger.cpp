@@ -13,7 +13,7 @@ namespace datadao::cli {
 using nlohmann::json;
 
 ledger::AccountId resolve_account(const Context& ctx, const std::string& who) {
-  if (who.empty()) return unwrap(wallet::read_wallet_info(ctx.wallet_or_default())).account;
+  if (who.empty()) return ctx.account();
   if (who.size() == 64 && who.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos) {
     return unwrap(codec::from_hex_fixed<32>(who, "account"));
   }

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "cli.hpp"
+#include "render.hpp"
 #include "datadao/codec/codec.hpp"
 #include "datadao/ledger/models.hpp"
 #include "decimal.hpp"
@@ -21,24 +22,15 @@ namespace {
 
 // Kinds the runner trains (datadao/runner/runner.hpp); the ledger itself takes any tag.
 constexpr std::string_view kModelKinds[] = {"text", "sleep", "listening_sleep"};
-constexpr unsigned kEpsilonDigits = 3;                // kEpsilonScale = 10^3
 constexpr unsigned kDeltaDigits = 12;                 // kDeltaScale = 10^12
 constexpr unsigned kMetricDigits = 6;                 // kMetricScale = 10^6
 constexpr uint64_t kMaxDeltaE12 = 10'000'000'000ull;  // δ <= 0.01
 
-std::string eps_text(uint64_t milli) { return format_scaled_decimal(milli, kEpsilonDigits); }
 std::string delta_text(uint64_t e12) { return format_scaled_decimal(e12, kDeltaDigits); }
 std::string metric_text(int64_t micro) {
   const uint64_t magnitude =
       micro < 0 ? uint64_t{0} - static_cast<uint64_t>(micro) : static_cast<uint64_t>(micro);
   return (micro < 0 ? "-" : "") + format_scaled_decimal(magnitude, kMetricDigits);
-}
-
-bool is_tag(const std::string& s, size_t max, bool allow_dot) {
-  if (s.empty() || s.size() > max) return false;
-  return std::all_of(s.begin(), s.end(), [&](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || (allow_dot && c == '.');
-  });
 }
 
 // Every item of a paged list route ("next_after" protocol of the node's API).
@@ -60,16 +52,6 @@ json fetch_model(const Context& ctx, uint64_t id) {
 }
 
 std::string model_path(uint64_t id) { return "/v1/models/" + std::to_string(id); }
-
-std::string label_of(const json& pool) {
-  return "pool " + std::to_string(pool.value("id", uint64_t{0})) + " '" + pool.value("name", "") +
-         "'";
-}
-
-// The wallet's account, read without a passphrase.
-ledger::AccountId my_account(const Context& ctx) {
-  return unwrap(wallet::read_wallet_info(ctx.wallet_or_default())).account;
-}
 
 std::string terms_line(const json& t) {
   std::string s;
@@ -139,10 +121,6 @@ json eligible_contributions(const Context& ctx, const json& m, const ledger::Acc
   return out;
 }
 
-uint64_t resolve_pool_id(const Context& ctx, const std::string& spec) {
-  return unwrap(ctx.client().pool(spec)).value("id", uint64_t{0});
-}
-
 void print_model_line(const json& m, uint64_t height) {
   std::cout << "model " << m.value("id", uint64_t{0}) << "  " << m.value("kind", "") << "  "
             << m.value("purpose", "") << "  pools " << pools_text(m)
@@ -198,7 +176,7 @@ void register_propose(CLI::App& model, Context& ctx) {
     if (std::find(std::begin(kModelKinds), std::end(kModelKinds), kind) == std::end(kModelKinds)) {
       throw CLI::ValidationError("--kind", "'" + kind + "' is not text, sleep or listening_sleep");
     }
-    if (!is_tag(purpose, ledger::kMaxModelPurposeBytes, false)) {
+    if (!ledger::is_model_word(purpose, ledger::kMaxModelPurposeBytes, false)) {
       throw CLI::ValidationError("--purpose", "must be 1..32 of a-z 0-9 _");
     }
     if (description.size() > ledger::kMaxModelDescriptionBytes) {
@@ -208,7 +186,7 @@ void register_propose(CLI::App& model, Context& ctx) {
       throw CLI::ValidationError("--field", "at most 16 fields");
     }
     for (const auto& f : fields) {
-      if (!is_tag(f, ledger::kMaxModelFieldBytes, true)) {
+      if (!ledger::is_model_word(f, ledger::kMaxModelFieldBytes, true)) {
         throw CLI::ValidationError("--field", "'" + f + "' is not 1..32 of a-z 0-9 _ .");
       }
     }
@@ -267,7 +245,7 @@ void register_propose(CLI::App& model, Context& ctx) {
       json pj = unwrap(ctx.client().pool(s));
       const uint64_t id = pj.value("id", uint64_t{0});
       if (std::find(p.pools.begin(), p.pools.end(), id) != p.pools.end()) {
-        throw CLI::ValidationError("--pool", label_of(pj) + " is named twice");
+        throw CLI::ValidationError("--pool", pool_label(pj) + " is named twice");
       }
       p.pools.push_back(id);
       pool_list.push_back(pj);
@@ -290,7 +268,7 @@ void register_propose(CLI::App& model, Context& ctx) {
       std::cout << "model " << m.value("id", uint64_t{0}) << " proposed: " << kind << " for '"
                 << purpose << "' on ";
       for (size_t i = 0; i < pool_list.size(); ++i) {
-        std::cout << (i ? " + " : "") << label_of(pool_list[i]);
+        std::cout << (i ? " + " : "") << pool_label(pool_list[i]);
       }
       std::cout << "\n  " << terms_line(m["terms"]) << "\n  "
                 << status_text(m, out.value("height", uint64_t{0})) << " (tx "
@@ -357,12 +335,12 @@ void print_show(const json& j) {
               << h.value("purpose", "") << "  " << h.value("status", "") << "\n";
   }
   if (m.value("personal", false)) {
-    std::cout << "pool              " << label_of(j["pools"][0])
+    std::cout << "pool              " << pool_label(j["pools"][0])
               << " (personal: no vote; only the developer's own contributions)\n";
   } else {
     std::cout << "pools and votes\n";
     for (const auto& p : j["pools"]) {
-      std::cout << "  " << label_of(p) << "  yes " << p.value("yes", uint64_t{0}) << " / no "
+      std::cout << "  " << pool_label(p) << "  yes " << p.value("yes", uint64_t{0}) << " / no "
                 << p.value("no", uint64_t{0}) << " of supply "
                 << p.value("supply_at_creation", uint64_t{0}) << " (quorum "
                 << p.value("quorum_bps", uint64_t{0}) << " bps)\n";
@@ -461,7 +439,7 @@ void register_vote(CLI::App& model, Context& ctx) {
     const uint64_t weight = t.value("tokens", uint64_t{0});
     if (weight == 0) {
       throw CliError(ErrorCode::kPermissionDenied, "wallet '" + w.name + "' holds no tokens of " +
-                                                       label_of(pj) + ", so it cannot vote");
+                                                       pool_label(pj) + ", so it cannot vote");
     }
     ledger::ModelVote v;
     v.model_id = id;
@@ -471,7 +449,7 @@ void register_vote(CLI::App& model, Context& ctx) {
     out["weight"] = weight;
     emit(ctx, out, [&] {
       std::cout << "voted " << (yes ? "yes" : "no") << " on model " << id << " with " << weight
-                << " tokens of " << label_of(pj) << " (tx " << out.value("tx_id", "") << ", block "
+                << " tokens of " << pool_label(pj) << " (tx " << out.value("tx_id", "") << ", block "
                 << out.value("height", uint64_t{0}) << ")\n";
     });
   });
@@ -546,7 +524,7 @@ void register_consents(CLI::App& model, Context& ctx) {
   cmd->add_option("model", id, "Model id")->required()->check(CLI::PositiveNumber);
   cmd->footer("Example:\n  datadao --wallet bob model consents 1");
   cmd->callback([&ctx] {
-    const ledger::AccountId me = my_account(ctx);
+    const ledger::AccountId me = ctx.account();
     json m = fetch_model(ctx, id);
     json list = json::array();
     for (const auto& c : eligible_contributions(ctx, m, me)) {
@@ -573,130 +551,6 @@ void register_consents(CLI::App& model, Context& ctx) {
   });
 }
 
-void print_policy(const json& p) {
-  if (!p.value("enabled", false)) {
-    std::cout << "no standing consent policy: nothing is consented for you automatically\n";
-    return;
-  }
-  std::cout << "standing consent policy (set at block " << p.value("height", uint64_t{0})
-            << "): consent automatically to models that\n";
-  if (p.value("require_dp", true)) {
-    std::cout << "  train with DP at ε <= " << eps_text(p.value("max_epsilon_milli", uint64_t{0}))
-              << "\n";
-  } else {
-    std::cout << "  (with or without DP)\n";
-  }
-  std::cout << "  pay at least " << p.value("min_price_per_call", uint64_t{0})
-            << " credits per call\n  have a purpose among: ";
-  std::string purposes;
-  for (const auto& x : p["purposes"])
-    purposes += (purposes.empty() ? "" : ", ") + x.get<std::string>();
-  std::cout << (purposes.empty() ? "(none: nothing matches)" : purposes) << "\n"
-            << "  join your pools only with pools: ";
-  std::string joins;
-  for (const auto& x : p["join_pools"]) {
-    joins += (joins.empty() ? "" : ", ") + std::to_string(x.get<uint64_t>());
-  }
-  std::cout << (joins.empty() ? "(none: single-pool models only)" : joins) << "\n";
-}
-
-void register_policy(CLI::App& model, Context& ctx) {
-  auto* policy = model.add_subcommand(
-      "policy",
-      "Your standing consent policy: consent automatically to models whose terms "
-      "meet yours (deny by default)");
-  policy->require_subcommand(1);
-
-  static std::string max_epsilon;
-  static bool no_dp_required = false;
-  static uint64_t min_price = 0;
-  static std::vector<std::string> purposes, join_pools;
-  auto* set = policy->add_subcommand("set", "Set (replace) your standing consent policy");
-  set->add_option("--dp-max-epsilon", max_epsilon,
-                  "Require DP with ε at most this (a decimal, 3 places at most)");
-  set->add_flag("--no-dp-required", no_dp_required, "Also accept models trained without DP");
-  set->add_option("--min-price", min_price, "Lowest price per call accepted, in credits")
-      ->capture_default_str();
-  set->add_option("--purpose", purposes, "An accepted purpose tag (repeatable)")->required();
-  set->add_option("--join-pool", join_pools,
-                  "A pool of cross-pool models you accept (repeatable): such a model matches only "
-                  "when every one of its pools, yours included, is listed");
-  set->footer(
-      "The pool's runner applies it to each new proposal; you can still opt any contribution "
-      "out with `model consent MODEL --contribution ID --revoke`.\n"
-      "Example:\n  datadao --wallet bob model policy set --dp-max-epsilon 3 --min-price 1 "
-      "--purpose research --purpose health");
-  set->callback([&ctx] {
-    ledger::SetConsentPolicy s;
-    s.policy.enabled = true;
-    s.policy.require_dp = !no_dp_required;
-    if (no_dp_required && !max_epsilon.empty()) {
-      throw CLI::ValidationError("--dp-max-epsilon", "applies only when DP is required");
-    }
-    if (!no_dp_required) {
-      if (max_epsilon.empty()) {
-        throw CLI::ValidationError(
-            "--dp-max-epsilon", "required (or say --no-dp-required to accept models without DP)");
-      }
-      auto e = parse_scaled_decimal(max_epsilon, kEpsilonDigits, "--dp-max-epsilon");
-      if (!e.ok()) throw CLI::ValidationError("--dp-max-epsilon", e.error().message);
-      s.policy.max_epsilon_milli = *e;
-    }
-    s.policy.min_price_per_call = min_price;
-    if (purposes.size() > ledger::kMaxPolicyPurposes) {
-      throw CLI::ValidationError("--purpose", "at most 16 purposes");
-    }
-    for (const auto& p : purposes) {
-      if (!is_tag(p, ledger::kMaxModelPurposeBytes, false)) {
-        throw CLI::ValidationError("--purpose", "'" + p + "' is not 1..32 of a-z 0-9 _");
-      }
-      if (std::find(s.policy.purposes.begin(), s.policy.purposes.end(), p) ==
-          s.policy.purposes.end()) {
-        s.policy.purposes.push_back(p);
-      }
-    }
-    if (join_pools.size() > ledger::kMaxPolicyPools) {
-      throw CLI::ValidationError("--join-pool", "at most 64 pools");
-    }
-    for (const auto& p : join_pools) {
-      const uint64_t pid = resolve_pool_id(ctx, p);
-      if (std::find(s.policy.join_pools.begin(), s.policy.join_pools.end(), pid) ==
-          s.policy.join_pools.end()) {
-        s.policy.join_pools.push_back(pid);
-      }
-    }
-    std::sort(s.policy.join_pools.begin(), s.policy.join_pools.end());
-    auto w = ctx.open_wallet();
-    json out = submit_signed(ctx, w, s);
-    out["policy"] =
-        unwrap(ctx.client().get("/v1/accounts/" + codec::to_hex(w.account()) + "/consent-policy"));
-    emit(ctx, out, [&] { print_policy(out["policy"]); });
-  });
-
-  auto* show = policy->add_subcommand("show", "Your standing consent policy");
-  show->footer("Example:\n  datadao --wallet bob model policy show");
-  show->callback([&ctx] {
-    json p = unwrap(
-        ctx.client().get("/v1/accounts/" + codec::to_hex(my_account(ctx)) + "/consent-policy"));
-    emit(ctx, p, [&] { print_policy(p); });
-  });
-
-  auto* off = policy->add_subcommand(
-      "off", "Turn your standing policy off (consents already given stay until you revoke them)");
-  off->footer("Example:\n  datadao --wallet bob model policy off");
-  off->callback([&ctx] {
-    auto w = ctx.open_wallet();
-    ledger::SetConsentPolicy s;
-    s.policy.enabled = false;
-    json out = submit_signed(ctx, w, s);
-    emit(ctx, out, [&] {
-      std::cout << "standing consent policy off: nothing more is consented for you "
-                   "automatically (block "
-                << out.value("height", uint64_t{0}) << ")\n";
-    });
-  });
-}
-
 }  // namespace
 
 void register_model_commands(CLI::App& app, Context& ctx) {
@@ -711,7 +565,7 @@ void register_model_commands(CLI::App& app, Context& ctx) {
   register_vote(*model, ctx);
   register_consent(*model, ctx);
   register_consents(*model, ctx);
-  register_policy(*model, ctx);
+  register_policy_command(*model, ctx);
 }
 
 }  // namespace datadao::cli

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "cli.hpp"
+#include "render.hpp"
 #include "datadao/codec/codec.hpp"
 #include "datadao/ingest/importers.hpp"
 #include "datadao/ledger/pools.hpp"
@@ -44,11 +45,6 @@ std::string pool_path(const json& pool) {
   return "/v1/pools/" + std::to_string(pool.value("id", uint64_t{0}));
 }
 
-std::string pool_label(const json& pool) {
-  return "pool " + std::to_string(pool.value("id", uint64_t{0})) + " '" + pool.value("name", "") +
-         "'";
-}
-
 // An account given as 64 hex, or (with `of`) a wallet name or public identity file; with
 // neither, the wallet this command acts as.
 ledger::AccountId account_of(const Context& ctx, const std::string& hex, const std::string& of) {
@@ -57,7 +53,7 @@ ledger::AccountId account_of(const Context& ctx, const std::string& hex, const s
   }
   if (!hex.empty()) return unwrap(codec::from_hex_fixed<32>(hex, "--account"));
   if (!of.empty()) return resolve_recipient(of).account;
-  return unwrap(wallet::read_wallet_info(ctx.wallet_or_default())).account;
+  return ctx.account();
 }
 
 // The wallet's account if one is configured and readable without a passphrase, else nothing.

@@ -36,6 +36,14 @@ NodeTarget Context::resolve_node() const {
   return t;
 }
 
+ledger::AccountId Context::account() const {
+  return unwrap(wallet::read_wallet_info(wallet_or_default())).account;
+}
+
+uint64_t resolve_pool_id(const Context& ctx, const std::string& spec) {
+  return unwrap(ctx.client().pool(spec)).value("id", uint64_t{0});
+}
+
 uint64_t Context::chain_height() const {
   return unwrap(client().get("/v1/status")).value("height", uint64_t{0});
 }

@@ -22,4 +22,8 @@ Result<uint64_t> parse_scaled_decimal(std::string_view text, unsigned scale_digi
 // format_scaled_decimal(10'000'000, 12) == "0.00001".
 std::string format_scaled_decimal(uint64_t value, unsigned scale_digits);
 
+// ε on the ledger is in thousandths (kEpsilonScale = 10^3).
+inline constexpr unsigned kEpsilonDigits = 3;
+inline std::string eps_text(uint64_t milli) { return format_scaled_decimal(milli, kEpsilonDigits); }
+
 }  // namespace datadao::cli

@@ -30,6 +30,11 @@ void field(std::ostringstream& os, const std::string& indent, const std::string&
 
 }  // namespace
 
+std::string pool_label(const nlohmann::json& pool) {
+  return "pool " + std::to_string(pool.value("id", uint64_t{0})) + " '" + pool.value("name", "") +
+         "'";
+}
+
 std::string render_tx(const json& tx) {
   std::ostringstream os;
   os << "transaction " << tx.value("id", "?") << "\n";

@@ -16,6 +16,9 @@ namespace datadao::cli {
 // A transaction as GET /v1/tx/<id> returns it: header fields, then the decoded payload.
 std::string render_tx(const nlohmann::json& tx);
 
+// "pool 3 'reddit-dao'" for a pool object the node served.
+std::string pool_label(const nlohmann::json& pool);
+
 // What `datadao import` read and what it skipped (and why).
 std::string render_import_summary(const ingest::ImportSummary& summary);
 

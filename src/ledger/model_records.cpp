@@ -10,6 +10,13 @@
 
 namespace datadao::ledger {
 
+bool is_model_word(std::string_view s, size_t max_len, bool allow_dot) {
+  if (s.empty() || s.size() > max_len) return false;
+  return std::all_of(s.begin(), s.end(), [&](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || (allow_dot && c == '.');
+  });
+}
+
 namespace detail {
 namespace {
 
@@ -184,13 +191,6 @@ std::vector<ModelMetric> read_metrics(codec::Reader& r) {
     out.push_back(std::move(mt));
   }
   return out;
-}
-
-bool is_model_word(std::string_view s, size_t max_len, bool allow_dot) {
-  if (s.empty() || s.size() > max_len) return false;
-  return std::all_of(s.begin(), s.end(), [&](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || (allow_dot && c == '.');
-  });
 }
 
 // ---- Record codecs -----------------------------------------------------------------------------

@@ -106,8 +106,6 @@ std::vector<ModelMetric> read_metrics(codec::Reader& r);
 // Reads a 1..max list of distinct contribution ids (the batch payloads).
 std::vector<uint64_t> read_batch(codec::Reader& r, size_t max);
 
-// [a-z0-9_]{1,max_len}, plus '.' when allow_dot (field names).
-bool is_model_word(std::string_view s, size_t max_len, bool allow_dot = false);
 
 // Typed access through a mutator (writes are journaled).
 std::optional<Model> get_model(const StateMutator& m, uint64_t model_id);

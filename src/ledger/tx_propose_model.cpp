@@ -70,14 +70,14 @@ Status check_terms(const ModelTerms& t) {
 
 Status check_text(const ProposeModel& p) {
   auto bad = [](const std::string& why) { return make_error(ErrorCode::kInvalidArgument, why); };
-  if (!detail::is_model_word(p.kind, kMaxModelKindBytes)) {
+  if (!is_model_word(p.kind, kMaxModelKindBytes)) {
     return bad("kind '" + p.kind + "' must match [a-z0-9_]{1,32}");
   }
-  if (!detail::is_model_word(p.purpose, kMaxModelPurposeBytes)) {
+  if (!is_model_word(p.purpose, kMaxModelPurposeBytes)) {
     return bad("purpose '" + p.purpose + "' must match [a-z0-9_]{1,32}");
   }
   for (const std::string& f : p.fields) {
-    if (!detail::is_model_word(f, kMaxModelFieldBytes, /*allow_dot=*/true)) {
+    if (!is_model_word(f, kMaxModelFieldBytes, /*allow_dot=*/true)) {
       return bad("field '" + f + "' must match [a-z0-9_.]{1,32}");
     }
   }

@@ -33,7 +33,7 @@ Status apply(detail::StateMutator& m, const Transaction& tx, const BlockContext&
     return make_error(ErrorCode::kInvalidArgument, "set_consent_policy: " + why);
   };
   for (const std::string& purpose : p.policy.purposes) {
-    if (!detail::is_model_word(purpose, kMaxModelPurposeBytes)) {
+    if (!is_model_word(purpose, kMaxModelPurposeBytes)) {
       return fail("purpose '" + purpose + "' must match [a-z0-9_]{1,32}");
     }
   }

@@ -108,6 +108,9 @@ enum class ModelStatus : uint8_t {
   kCancelled = 5,
 };
 std::string_view model_status_name(ModelStatus s);  // "voting", "consent", ...
+// A model kind, purpose, field or metric name: [a-z0-9_]{1,max_len}, plus '.' when allow_dot
+// (field names).
+bool is_model_word(std::string_view s, size_t max_len, bool allow_dot = false);
 
 struct ModelMetric {
   std::string name;
