@@ -1,86 +1,10 @@
-// Consent on the ledger: only consented, attested, scoring contributions enter a training set;
-// revocation and the consent window; standing policies (deny by default, only through the
-// pool's validator, never for a personal model) and opting out.
+// Standing consent policies on the ledger: deny by default, applied only through the pool's
+// validator, never for a personal model, and opting out. Consent contribution by contribution,
+// its window and the training set: tests/scenarios/models.txt.
 #include "model_fixture.hpp"
 
 namespace datadao::ledger::model_test {
 namespace {
-
-TEST_F(ModelTest, NonConsentingContributionCannotEnterTrainingSet) {
-  const uint64_t a = contribute(alice_, 1, 50);
-  const uint64_t a2 = contribute(alice_, 1, 5);  // Alice consents with one export only
-  const uint64_t b = contribute(bob_, 1, 50);
-  const uint64_t e = contribute(eve_, 1, 1);
-  ProposeModel spec = model_spec();
-  spec.terms.min_contributors = 2;
-  const uint64_t id = propose(spec);
-  ASSERT_OK(submit(s_, alice_, ModelVote{id, 1, true}, at(11)));
-  end_block(13);
-  ASSERT_OK(consent(alice_, id, {a}, 14));
-  ASSERT_OK(consent(bob_, id, {b}, 14));
-  end_block(18);
-  ASSERT_EQ(s_.model(id)->status, ModelStatus::kTraining);
-  for (uint64_t never : {e, a2}) {
-    Status st = submit(s_, validator_, RecordTrainingSet{id, {a, never}}, at(19));
-    EXPECT_TRUE(has(st, "contribution " + std::to_string(never) + " does not consent")) << err(st);
-  }
-  EXPECT_TRUE(s_.model_training_set(id, 0, 10).empty());  // the batch left no trace
-  ASSERT_OK(submit(s_, validator_, RecordTrainingSet{id, {a, b}}, at(19)));
-  EXPECT_EQ(submit(s_, validator_, RecordTrainingSet{id, {a}}, at(19)).error().code,
-            ErrorCode::kAlreadyExists);
-  EXPECT_EQ(s_.model(id)->training_set_size, 2u);
-}
-
-TEST_F(ModelTest, RevokedConsentCannotBeListed) {
-  const uint64_t a = contribute(alice_, 1, 50);
-  const uint64_t a2 = contribute(alice_, 1, 50);
-  const uint64_t b = contribute(bob_, 1, 50);
-  ProposeModel spec = model_spec();
-  spec.terms.min_contributors = 2;
-  const uint64_t id = propose(spec);
-  ASSERT_OK(submit(s_, alice_, ModelVote{id, 1, true}, at(11)));
-  end_block(13);
-  ASSERT_OK(consent(alice_, id, {a, a2}, 14));
-  ASSERT_OK(consent(bob_, id, {b}, 14));
-  ASSERT_OK(consent(alice_, id, {a2}, 16, false));
-  EXPECT_EQ(s_.model(id)->consents, 2u);
-  EXPECT_EQ(s_.model(id)->consenting_contributors, 2u);  // Alice still consents with `a`
-  EXPECT_EQ(consent(alice_, id, {a2}, 16, false).error().code, ErrorCode::kAlreadyExists);
-  end_block(18);
-  Status st = submit(s_, validator_, RecordTrainingSet{id, {a2}}, at(19));
-  EXPECT_TRUE(has(st, "does not consent")) << err(st);
-  ASSERT_OK(submit(s_, validator_, RecordTrainingSet{id, {a, b}}, at(19)));
-}
-
-TEST_F(ModelTest, ConsentAfterTheWindowIsRejected) {
-  const uint64_t a = contribute(alice_, 1, 50);
-  const uint64_t b = contribute(bob_, 1, 50);
-  ProposeModel spec = model_spec();
-  spec.terms.min_contributors = 1;
-  const uint64_t id = propose(spec);
-  ASSERT_OK(submit(s_, alice_, ModelVote{id, 1, true}, at(11)));
-  end_block(13);
-  ASSERT_OK(consent(alice_, id, {a}, 18));  // the deadline's block still counts
-  // A block past the deadline whose end has not run yet: the window is closed all the same.
-  EXPECT_TRUE(has(consent(bob_, id, {b}, 19), "the consent window closed at height 18"));
-  end_block(18);
-  Status late = consent(bob_, id, {b}, 19);
-  EXPECT_TRUE(has(late, "consent is frozen: training started at height 18")) << err(late);
-  EXPECT_EQ(s_.model(id)->consents, 1u);
-}
-
-TEST_F(ModelTest, ConsentNeedsAnAttestedScoringContributionInTheModelsPools) {
-  const uint64_t a = contribute(alice_, 1, 50);
-  const uint64_t oura = contribute(alice_, 2, 50);
-  const uint64_t zero = contribute(bob_, 1, 0);  // attested, 0 points
-  const uint64_t id = propose(model_spec({1}));
-  EXPECT_TRUE(has(consent(alice_, id, {oura}, 11), "does not draw on"));
-  EXPECT_TRUE(has(consent(bob_, id, {zero}, 11), "scored 0 points"));
-  EXPECT_EQ(consent(alice_, id, {99}, 11).error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(consent(alice_, 42, {a}, 11).error().code, ErrorCode::kNotFound);
-  ASSERT_OK(consent(alice_, id, {a}, 11));
-  EXPECT_EQ(consent(alice_, id, {a}, 11).error().code, ErrorCode::kAlreadyExists);
-}
 
 TEST_F(ModelTest, PolicyConsentsOnlyWhenItMatchesAndOnlyThroughThePoolValidator) {
   const uint64_t a = contribute(alice_, 1, 50);

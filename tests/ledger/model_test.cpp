@@ -2,7 +2,8 @@
 // block-end transitions (approval, rejection, too few contributors), RecordTrainingSet (only
 // consented data, cross-pool joins), PublishModel (runner, ε budget, fee payout), conservation
 // of credits + escrow on every path, persistence and replay.
-// Consent and standing policies: model_consent_test.cpp.
+// Votes that fail, consent and its window: tests/scenarios/models.txt; standing policies:
+// model_consent_test.cpp.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -83,45 +84,6 @@ TEST_F(ModelTest, LifeCycleFromProposalToPublicationPaysTheFeeToTheRunner) {
   EXPECT_EQ(credits(dev_), kCredits - kFee);
   EXPECT_EQ(credits_plus_escrow(), supply());
   EXPECT_EQ(submit(s_, validator_, publish_spec(id, 2), at(21)).error().code,
-            ErrorCode::kFailedPrecondition);
-}
-
-TEST_F(ModelTest, FailedVoteRejectsTheModelAndRefundsTheFee) {
-  contribute(alice_, 1, 40);
-  contribute(bob_, 1, 60);
-  const uint64_t quorumless = propose(model_spec());
-  const uint64_t outvoted = propose(model_spec());
-  ASSERT_OK(submit(s_, alice_, ModelVote{quorumless, 1, true}, at(11)));  // 40% < 50% quorum
-  ASSERT_OK(submit(s_, alice_, ModelVote{outvoted, 1, true}, at(11)));
-  ASSERT_OK(submit(s_, bob_, ModelVote{outvoted, 1, false}, at(11)));
-  EXPECT_EQ(credits(dev_), kCredits - 2 * kFee);
-  EXPECT_EQ(credits_plus_escrow(), supply());
-  end_block(13);
-  for (uint64_t id : {quorumless, outvoted}) {
-    EXPECT_EQ(s_.model(id)->status, ModelStatus::kRejected) << id;
-    EXPECT_EQ(s_.model(id)->closed_height, 13u);
-  }
-  EXPECT_EQ(credits(dev_), kCredits);
-  EXPECT_EQ(credits_plus_escrow(), supply());
-  EXPECT_TRUE(has(submit(s_, alice_, ModelVote{outvoted, 1, true}, at(14)), "voting closed"));
-  EXPECT_TRUE(has(consent(alice_, outvoted, {1}, 14), "rejected"));
-}
-
-TEST_F(ModelTest, TooFewConsentingContributorsCancelTheModelAndRefundTheFee) {
-  const uint64_t a = contribute(alice_, 1, 60);
-  contribute(bob_, 1, 40);
-  ProposeModel spec = model_spec();
-  spec.terms.min_contributors = 2;
-  const uint64_t id = propose(spec);
-  ASSERT_OK(submit(s_, alice_, ModelVote{id, 1, true}, at(11)));
-  end_block(13);
-  ASSERT_EQ(s_.model(id)->status, ModelStatus::kConsent);
-  ASSERT_OK(consent(alice_, id, {a}, 14));
-  end_block(18);
-  EXPECT_EQ(s_.model(id)->status, ModelStatus::kCancelled);
-  EXPECT_EQ(credits(dev_), kCredits);
-  EXPECT_EQ(credits_plus_escrow(), supply());
-  EXPECT_EQ(submit(s_, validator_, RecordTrainingSet{id, {a}}, at(19)).error().code,
             ErrorCode::kFailedPrecondition);
 }
 
@@ -275,19 +237,6 @@ TEST_F(ModelTest, ProposalRulesNameTheFieldAndValue) {
   rejects(p, "developer_box_key is zero");
   EXPECT_TRUE(s_.models(0, 10).empty());
   EXPECT_EQ(credits(dev_), kCredits);
-}
-
-TEST_F(ModelTest, ModelVoteRules) {
-  contribute(alice_, 1, 50);
-  contribute(alice_, 2, 50);
-  const uint64_t id = propose(model_spec({1}));
-  EXPECT_TRUE(has(submit(s_, alice_, ModelVote{id, 2, true}, at(11)), "does not draw on pool 2"));
-  EXPECT_EQ(submit(s_, eve_, ModelVote{id, 1, true}, at(11)).error().code,
-            ErrorCode::kPermissionDenied);
-  EXPECT_EQ(submit(s_, alice_, ModelVote{7, 1, true}, at(11)).error().code, ErrorCode::kNotFound);
-  EXPECT_TRUE(
-      has(submit(s_, alice_, ModelVote{id, 1, true}, at(14)), "voting closed at height 13"));
-  ASSERT_OK(submit(s_, alice_, ModelVote{id, 1, true}, at(13)));
 }
 
 TEST_F(ModelTest, ModelStateRoundTripsThroughEntriesWithTheSameHash) {

@@ -1,5 +1,6 @@
-// Pools on the ledger: CreatePool, Contribute, Attest (token minting, handle ownership),
-// Propose/Vote with quorum and deadline, and that pool state persists and hashes like the rest.
+// Pools on the ledger: CreatePool, Contribute, Attest (token minting, handle ownership), and
+// that pool state persists and hashes like the rest. Governance (Propose/Vote, quorum,
+// deadline) and who may contribute: tests/scenarios/pools.txt.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -167,16 +168,6 @@ TEST_F(PoolTest, OnlyThePoolValidatorCanAttest) {
   EXPECT_FALSE(s_.contribution(1)->attested);
 }
 
-TEST_F(PoolTest, ValidatorCannotContributeToThePoolItScores) {
-  ASSERT_TRUE(submit(s_, creator_, pool_spec()).ok());
-  uint64_t file = register_file(validator_, 1);
-  Status st = submit(s_, validator_, contribute_spec(1, file));
-  ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.error().code, ErrorCode::kPermissionDenied) << err(st);
-  EXPECT_NE(err(st).find("validator"), std::string::npos);
-  EXPECT_FALSE(s_.contribution(1));
-}
-
 TEST_F(PoolTest, AttestationMintsAcceptedTimesRewardToTheContributor) {
   ASSERT_TRUE(submit(s_, creator_, pool_spec()).ok());
   contribute_and_attest(alice_, 1, 1, 37);
@@ -250,73 +241,6 @@ TEST_F(PoolTest, AttestationPartsMustAddUpAndScoringNeedsARefinedBlob) {
   Attest no_tag = attest_spec(1, 0, 10);
   EXPECT_NE(err(submit(s_, validator_, no_tag)).find("handle tag"), std::string::npos);
   EXPECT_FALSE(s_.contribution(1)->attested);
-}
-
-TEST_F(PoolTest, ProposalPassesWithQuorumAndMajorityAndChangesTheParameter) {
-  ASSERT_TRUE(submit(s_, creator_, pool_spec()).ok());
-  contribute_and_attest(alice_, 1, 1, 60);  // 60k tokens
-  contribute_and_attest(bob_, 2, 2, 40);    // 40k tokens
-  // Eve holds no tokens: may neither propose nor vote.
-  Propose prop{1, PoolParam::kRewardPerPoint, 2000, "double the reward"};
-  EXPECT_EQ(submit(s_, eve_, prop).error().code, ErrorCode::kPermissionDenied);
-  ASSERT_TRUE(submit(s_, bob_, prop, {10, 1'700'000'200}).ok());
-  auto p = s_.proposal(1, 1);
-  ASSERT_TRUE(p);
-  EXPECT_EQ(p->deadline, 13u);  // voting_period 3
-  EXPECT_EQ(p->supply_at_creation, 100'000u);
-
-  ASSERT_TRUE(submit(s_, alice_, Vote{1, 1, true}, {11, 1'700'000'210}).ok());
-  EXPECT_EQ(submit(s_, alice_, Vote{1, 1, false}, {11, 1'700'000'210}).error().code,
-            ErrorCode::kAlreadyExists);
-  EXPECT_EQ(submit(s_, eve_, Vote{1, 1, true}, {11, 1'700'000'210}).error().code,
-            ErrorCode::kPermissionDenied);
-  EXPECT_EQ(s_.proposal(1, 1)->yes, 60'000u);
-  EXPECT_EQ(s_.vote(1, 1, alice_.public_key)->weight, 60'000u);
-
-  end_block(12);  // before the deadline: still open
-  EXPECT_EQ(s_.proposal(1, 1)->status, ProposalStatus::kOpen);
-  EXPECT_EQ(s_.pool(1)->params.reward_per_point, 1000u);
-  end_block(13);
-  EXPECT_EQ(s_.proposal(1, 1)->status, ProposalStatus::kPassed);
-  EXPECT_EQ(s_.proposal(1, 1)->closed_height, 13u);
-  EXPECT_EQ(s_.pool(1)->params.reward_per_point, 2000u);
-  EXPECT_EQ(submit(s_, bob_, Vote{1, 1, false}, {14, 1'700'000'300}).error().code,
-            ErrorCode::kFailedPrecondition);
-  // The new reward applies to the next attestation.
-  contribute_and_attest(alice_, 3, 1, 1);
-  EXPECT_EQ(s_.pool_tokens(1, alice_.public_key), 62'000u);
-}
-
-TEST_F(PoolTest, ProposalWithoutQuorumOrMajorityIsRejected) {
-  ASSERT_TRUE(submit(s_, creator_, pool_spec()).ok());
-  contribute_and_attest(alice_, 1, 1, 40);
-  contribute_and_attest(bob_, 2, 2, 60);
-  // Quorum 50%: alice alone (40%) voting yes is not enough.
-  ASSERT_TRUE(submit(s_, alice_, Propose{1, PoolParam::kAccepting, 0, "close"}, {5, 1}).ok());
-  ASSERT_TRUE(submit(s_, alice_, Vote{1, 1, true}, {5, 1}).ok());
-  // Quorum reached but the majority says no.
-  ASSERT_TRUE(submit(s_, alice_, Propose{1, PoolParam::kQuorumBps, 100, ""}, {5, 1}).ok());
-  ASSERT_TRUE(submit(s_, alice_, Vote{1, 2, true}, {6, 1}).ok());
-  ASSERT_TRUE(submit(s_, bob_, Vote{1, 2, false}, {6, 1}).ok());
-  end_block(8);
-  EXPECT_EQ(s_.proposal(1, 1)->status, ProposalStatus::kRejected);
-  EXPECT_EQ(s_.proposal(1, 2)->status, ProposalStatus::kRejected);
-  EXPECT_TRUE(s_.pool(1)->params.accepting);
-  EXPECT_EQ(s_.pool(1)->params.quorum_bps, 5000u);
-  Status bad = submit(s_, alice_, Propose{1, PoolParam::kQuorumBps, 0, ""}, {9, 1});
-  EXPECT_NE(err(bad).find("quorum_bps 0 is outside"), std::string::npos) << err(bad);
-}
-
-TEST_F(PoolTest, ClosingThePoolByVoteStopsContributions) {
-  ASSERT_TRUE(submit(s_, creator_, pool_spec()).ok());
-  contribute_and_attest(alice_, 1, 1, 10);
-  ASSERT_TRUE(submit(s_, alice_, Propose{1, PoolParam::kAccepting, 0, "close"}, {5, 1}).ok());
-  ASSERT_TRUE(submit(s_, alice_, Vote{1, 1, true}, {5, 1}).ok());
-  end_block(8);
-  ASSERT_FALSE(s_.pool(1)->params.accepting);
-  uint64_t file = register_file(bob_, 9);
-  Status st = submit(s_, bob_, contribute_spec(1, file));
-  EXPECT_NE(err(st).find("not accepting"), std::string::npos) << err(st);
 }
 
 TEST_F(PoolTest, PoolStateRoundTripsThroughEntriesWithTheSameHash) {
