@@ -129,9 +129,9 @@ void register_use_routes(Routes& routes, Node& node) {
     }
     InferenceEngine* engine = node.inference_engine();
     if (engine == nullptr) {
-      json e = {
-          {"error", {{"code", "unavailable"}, {"message", "this node runs no inference engine"}}}};
-      return send_json(res, e, 503);
+      return send_error(res,
+                        Error{ErrorCode::kFailedPrecondition,
+                              "this node runs no inference engine (datadao-ml serves models)"});
     }
     if (Status s = engine->check(model, r->op, r->input); !s.ok()) {
       return send_error(res, s.error());

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "datadao/crypto/crypto.hpp"
+#include "datadao/testing/assertions.hpp"
 
 namespace datadao::codec {
 namespace {
@@ -57,14 +58,14 @@ TEST(Codec, TrailingBytesAreRejected) {
   Bytes enc = {1, 2};
   Reader r(enc, "x");
   r.u8("a");
-  EXPECT_FALSE(r.finish().ok());
+  EXPECT_ERROR_CODE(r.finish(), ErrorCode::kInvalidArgument);
 }
 
 TEST(Codec, NonCanonicalBooleanIsRejected) {
   Bytes enc = {2};
   Reader r(enc, "x");
   r.boolean("flag");
-  EXPECT_FALSE(r.finish().ok());
+  EXPECT_ERROR_CODE(r.finish(), ErrorCode::kInvalidArgument);
 }
 
 TEST(Codec, InvalidUtf8TextIsRejected) {
@@ -73,7 +74,7 @@ TEST(Codec, InvalidUtf8TextIsRejected) {
   Bytes enc = w.take();
   Reader r(enc, "x");
   r.str("name", 100);
-  EXPECT_FALSE(r.finish().ok());
+  EXPECT_ERROR_CODE(r.finish(), ErrorCode::kInvalidArgument);
   EXPECT_TRUE(is_valid_utf8("plain ascii"));
   EXPECT_TRUE(is_valid_utf8("\xF0\x9F\x98\x80"));
   EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));  // surrogate
@@ -84,8 +85,8 @@ TEST(Hex, RoundTripAndErrors) {
   Bytes b = {0x00, 0xff, 0x10};
   EXPECT_EQ(to_hex(b), "00ff10");
   EXPECT_EQ(*from_hex("00FF10", "h"), b);
-  EXPECT_FALSE(from_hex("abc", "h").ok());
-  EXPECT_FALSE(from_hex("zz", "h").ok());
+  EXPECT_ERROR_CODE(from_hex("abc", "h"), ErrorCode::kInvalidArgument);
+  EXPECT_ERROR_CODE(from_hex("zz", "h"), ErrorCode::kInvalidArgument);
   EXPECT_FALSE((from_hex_fixed<4>("00ff10", "key").ok()));
 }
 
@@ -95,7 +96,7 @@ TEST(Base64, Rfc4648Vectors) {
   auto back = from_base64("Zm8=", "b");
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(std::string(back->begin(), back->end()), "fo");
-  EXPECT_FALSE(from_base64("Zm8=!", "b").ok());
+  EXPECT_ERROR_CODE(from_base64("Zm8=!", "b"), ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

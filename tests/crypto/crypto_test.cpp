@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "datadao/codec/codec.hpp"
+#include "datadao/testing/assertions.hpp"
 
 namespace datadao::crypto {
 namespace {
@@ -82,8 +83,8 @@ TEST(SealedBox, OnlyRecipientOpens) {
   ASSERT_FALSE(wrong.ok());
   EXPECT_EQ(wrong.error().code, ErrorCode::kUnauthenticated);
   box[5] ^= 1;
-  EXPECT_FALSE(unseal(alice, box).ok());
-  EXPECT_FALSE(unseal(alice, Bytes(10)).ok());
+  EXPECT_ERROR_CODE(unseal(alice, box), ErrorCode::kUnauthenticated);
+  EXPECT_ERROR_CODE(unseal(alice, Bytes(10)), ErrorCode::kInvalidArgument);
 }
 
 TEST(Aead, RoundTripAndTamperDetection) {
@@ -98,7 +99,7 @@ TEST(Aead, RoundTripAndTamperDetection) {
   Bytes ad2 = {43};
   EXPECT_EQ(aead_decrypt(key, nonce, ct, ad2).error().code, ErrorCode::kUnauthenticated);
   ct[0] ^= 1;
-  EXPECT_FALSE(aead_decrypt(key, nonce, ct, ad).ok());
+  EXPECT_ERROR_CODE(aead_decrypt(key, nonce, ct, ad), ErrorCode::kUnauthenticated);
 }
 
 TEST(Kdf, SamePassphraseSameKeyDifferentSaltDifferentKey) {
@@ -119,8 +120,9 @@ TEST(Kdf, HostileParametersAreRejectedBeforeAllocating) {
   auto huge = derive_key("x", salt, KdfParams{3, 1ull << 40});
   ASSERT_FALSE(huge.ok());
   EXPECT_EQ(huge.error().code, ErrorCode::kLimitExceeded);
-  EXPECT_FALSE(derive_key("x", salt, KdfParams{0, 0}).ok());
-  EXPECT_FALSE(derive_key("x", Bytes(3), KdfParams::interactive()).ok());
+  EXPECT_ERROR_CODE(derive_key("x", salt, KdfParams{0, 0}), ErrorCode::kInvalidArgument);
+  EXPECT_ERROR_CODE(derive_key("x", Bytes(3), KdfParams::interactive()),
+                    ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "../proof/contribution_fixtures.hpp"
 #include "datadao/ingest/importers.hpp"
 #include "datadao/ingest/zip_reader.hpp"
+#include "datadao/testing/assertions.hpp"
 
 namespace datadao::ingest {
 namespace {
@@ -410,7 +411,7 @@ TEST(IngestFixtures, PersonExportsPassThePoolsChecks) {
 }
 
 TEST(IngestFixtures, PersonDaysThatReachBeforeOurasFirstDataAreRefused) {
-  EXPECT_FALSE(make_oura_export(person(1, 1, 5000)).ok());
+  EXPECT_ERROR_CODE(make_oura_export(person(1, 1, 5000)), ErrorCode::kInvalidArgument);
 }
 
 TEST(IngestFixtures, CsvFieldQuotesOnlyWhenNeeded) {

@@ -61,10 +61,10 @@ TEST(BlockTest, EveryTruncationIsRejected) {
 TEST(BlockTest, TrailingByteIsRejected) {
   Bytes enc = encode(sample_block(1));
   enc.push_back(0);
-  EXPECT_FALSE(decode_block(enc).ok());
+  EXPECT_ERROR_CODE(decode_block(enc), ErrorCode::kInvalidArgument);
   Bytes hdr = encode(sample_block(1).header);
   hdr.push_back(0);
-  EXPECT_FALSE(decode_signed_header(hdr).ok());
+  EXPECT_ERROR_CODE(decode_signed_header(hdr), ErrorCode::kInvalidArgument);
 }
 
 TEST(BlockTest, OversizedBlockIsRejectedBeforeParsing) {
@@ -123,10 +123,10 @@ TEST(BlockTest, ReorderedOrAlteredTransactionsFailTheBodyCheck) {
   EXPECT_EQ(check_block_body(swapped).error().code, ErrorCode::kCorruption);
   Block dropped = b;
   dropped.txs.pop_back();
-  EXPECT_FALSE(check_block_body(dropped).ok());
+  EXPECT_ERROR_CODE(check_block_body(dropped), ErrorCode::kCorruption);
   Block altered = b;
   altered.txs[2].nonce += 1;
-  EXPECT_FALSE(check_block_body(altered).ok());
+  EXPECT_ERROR_CODE(check_block_body(altered), ErrorCode::kCorruption);
 }
 
 TEST(BlockTest, EmptyBlockHasEmptyTreeRoot) { EXPECT_EQ(tx_root_of({}), merkle_empty_root()); }
@@ -134,7 +134,7 @@ TEST(BlockTest, EmptyBlockHasEmptyTreeRoot) { EXPECT_EQ(tx_root_of({}), merkle_e
 TEST(BlockTest, GenesisHeaderWithTransactionsIsRejected) {
   Block b = sample_block(1);
   b.header.header.height = 0;
-  EXPECT_FALSE(decode_signed_header(encode(b.header)).ok());
+  EXPECT_ERROR_CODE(decode_signed_header(encode(b.header)), ErrorCode::kInvalidArgument);
 }
 
 TEST(BlockTest, UnknownVersionIsRejected) {

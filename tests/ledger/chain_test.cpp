@@ -69,7 +69,7 @@ TEST_F(ChainTest, CreateFailsIfTheDatabaseAlreadyHoldsAChain) {
 
 TEST_F(ChainTest, OpenFailsForMissingDatabase) {
   auto c = Chain::open(path("nothing.db"));
-  ASSERT_FALSE(c.ok());
+  ASSERT_ERROR_CODE(c, ErrorCode::kNotFound);
   EXPECT_FALSE(std::filesystem::exists(path("nothing.db")));
 }
 
@@ -123,7 +123,7 @@ TEST_F(ChainTest, NoBlockIsMadeWhenNoCandidateApplies) {
       << r->rejected[0].second.message;
   EXPECT_EQ(chain->height(), 0u);
   EXPECT_EQ(chain->state().state_hash(), before);
-  EXPECT_FALSE(chain->header(1).ok());
+  EXPECT_ERROR_CODE(chain->header(1), ErrorCode::kNotFound);
 }
 
 TEST_F(ChainTest, ReopenedChainHasEveryBlockAndTheSameState) {
@@ -182,7 +182,7 @@ TEST_F(ChainTest, TimestampBeforeTheHeadIsRefused) {
   auto chain = make_chain();
   auto r = chain->produce_block({transfer(alice_, 1, bob_.public_key, 1)}, genesis_.timestamp - 1,
                                 operator_);
-  ASSERT_FALSE(r.ok());
+  ASSERT_ERROR_CODE(r, ErrorCode::kInvalidArgument);
   EXPECT_EQ(chain->height(), 0u);
 }
 
@@ -214,19 +214,19 @@ TEST_F(ChainTest, ProofFailsForUntrustedOperatorOrAnyTampering) {
 
   TxProof other_tx = good;
   other_tx.tx_bytes = encode(txs[3]);
-  EXPECT_FALSE(verify_tx_proof(other_tx, operator_.public_key).ok());
+  EXPECT_ERROR_CODE(verify_tx_proof(other_tx, operator_.public_key), ErrorCode::kUnauthenticated);
 
   TxProof moved = good;
   moved.proof.leaf_index = 3;
-  EXPECT_FALSE(verify_tx_proof(moved, operator_.public_key).ok());
+  EXPECT_ERROR_CODE(verify_tx_proof(moved, operator_.public_key), ErrorCode::kUnauthenticated);
 
   TxProof resized = good;
   resized.proof.tree_size = 6;
-  EXPECT_FALSE(verify_tx_proof(resized, operator_.public_key).ok());
+  EXPECT_ERROR_CODE(verify_tx_proof(resized, operator_.public_key), ErrorCode::kInvalidArgument);
 
   TxProof bad_path = good;
   bad_path.proof.path[0][5] ^= 1;
-  EXPECT_FALSE(verify_tx_proof(bad_path, operator_.public_key).ok());
+  EXPECT_ERROR_CODE(verify_tx_proof(bad_path, operator_.public_key), ErrorCode::kUnauthenticated);
 
   TxProof forged_root = good;
   forged_root.header.header.tx_root[0] ^= 1;  // signature no longer covers the header
@@ -237,7 +237,7 @@ TEST_F(ChainTest, ProofFailsForUntrustedOperatorOrAnyTampering) {
   TxProof resigned = good;
   resigned.header = sign_header(good.header.header, carol_);
   EXPECT_TRUE(verify_tx_proof(resigned, crypto::PublicKey{}).ok());
-  EXPECT_FALSE(verify_tx_proof(resigned, operator_.public_key).ok());
+  EXPECT_ERROR_CODE(verify_tx_proof(resigned, operator_.public_key), ErrorCode::kUnauthenticated);
 }
 
 TEST_F(ChainTest, ProofJsonWithInconsistentReadableFieldsIsRejected) {
@@ -247,20 +247,20 @@ TEST_F(ChainTest, ProofJsonWithInconsistentReadableFieldsIsRejected) {
   nlohmann::json j = tx_proof_to_json(*chain->prove(tx_id(t)));
   nlohmann::json wrong_height = j;
   wrong_height["height"] = 2;
-  EXPECT_FALSE(tx_proof_from_json(wrong_height).ok());
+  EXPECT_ERROR_CODE(tx_proof_from_json(wrong_height), ErrorCode::kInvalidArgument);
   nlohmann::json wrong_chain = j;
   wrong_chain["chain_id"] = "another-chain";
-  EXPECT_FALSE(tx_proof_from_json(wrong_chain).ok());
+  EXPECT_ERROR_CODE(tx_proof_from_json(wrong_chain), ErrorCode::kInvalidArgument);
   nlohmann::json wrong_proposer = j;
   wrong_proposer["proposer"] = codec::to_hex(carol_.public_key);
-  EXPECT_FALSE(tx_proof_from_json(wrong_proposer).ok());
+  EXPECT_ERROR_CODE(tx_proof_from_json(wrong_proposer), ErrorCode::kInvalidArgument);
   nlohmann::json no_path = j;
   no_path.erase("path");
-  EXPECT_FALSE(tx_proof_from_json(no_path).ok());
+  EXPECT_ERROR_CODE(tx_proof_from_json(no_path), ErrorCode::kInvalidArgument);
   nlohmann::json bad_hex = j;
   bad_hex["tx"] = "zz";
-  EXPECT_FALSE(tx_proof_from_json(bad_hex).ok());
-  EXPECT_FALSE(tx_proof_from_json(nlohmann::json::array()).ok());
+  EXPECT_ERROR_CODE(tx_proof_from_json(bad_hex), ErrorCode::kInvalidArgument);
+  EXPECT_ERROR_CODE(tx_proof_from_json(nlohmann::json::array()), ErrorCode::kInvalidArgument);
 }
 
 TEST_F(ChainTest, LocateUnknownTxIsNotFound) {
@@ -337,7 +337,7 @@ TEST_F(ChainTest, BlockWithAFailingTxOrWrongSignerOrWrongParentChangesNothing) {
   Block orphan = good;
   orphan.header.header.prev_hash[0] ^= 1;
   orphan.header = sign_header(orphan.header.header, operator_);
-  EXPECT_FALSE(b->apply_block(orphan).ok());
+  EXPECT_ERROR_CODE(b->apply_block(orphan), ErrorCode::kFailedPrecondition);
 
   Block altered = good;
   altered.txs[0] = transfer(alice_, 1, bob_.public_key, 11);  // not what the root commits to

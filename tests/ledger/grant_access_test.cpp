@@ -87,8 +87,10 @@ TEST_F(GrantAccessTest, SealedKeyMustBeExactly80Bytes) {
 }
 
 TEST_F(GrantAccessTest, ExpiryMustBeAfterTheBlockTimestamp) {
-  EXPECT_FALSE(submit(state, owner, grant_to(pool, kNow), {2, kNow}).ok());
-  EXPECT_FALSE(submit(state, owner, grant_to(pool, kNow - 1), {2, kNow}).ok());
+  EXPECT_ERROR_CODE(submit(state, owner, grant_to(pool, kNow), {2, kNow}),
+                    ErrorCode::kInvalidArgument);
+  EXPECT_ERROR_CODE(submit(state, owner, grant_to(pool, kNow - 1), {2, kNow}),
+                    ErrorCode::kInvalidArgument);
   EXPECT_TRUE(submit(state, owner, grant_to(pool, kNow + 1), {2, kNow}).ok());
 }
 

@@ -301,7 +301,8 @@ void expect_strict(const P& p) {
   }
   Bytes longer = enc;
   longer.push_back(0);
-  EXPECT_FALSE(decode_payload(ByteView(longer), std::type_identity<P>{}).ok());
+  EXPECT_ERROR_CODE(decode_payload(ByteView(longer), std::type_identity<P>{}),
+                    ErrorCode::kInvalidArgument);
 }
 
 TEST_F(ModelTest, PayloadsDecodeStrictly) {
@@ -346,7 +347,8 @@ TEST_F(ModelTest, PayloadListsAreBoundedNonEmptyAndDistinct) {
   PublishModel metrics = publish_spec(1, 1);
   metrics.metrics = {{"loss", 1}, {"loss", 2}};
   enc = encode_payload(metrics);
-  EXPECT_FALSE(decode_payload(ByteView(enc), std::type_identity<PublishModel>{}).ok());
+  EXPECT_ERROR_CODE(decode_payload(ByteView(enc), std::type_identity<PublishModel>{}),
+                    ErrorCode::kInvalidArgument);
   RecordTrainingSet big{1, std::vector<uint64_t>(kMaxTrainingSetChunk + 1)};
   for (size_t i = 0; i < big.contribution_ids.size(); ++i) big.contribution_ids[i] = i + 1;
   enc = encode_payload(big);

@@ -55,7 +55,8 @@ TEST_F(RegisterFileTest, SourceMustMatchLowercaseAlnumDashUnderscore) {
 }
 
 TEST_F(RegisterFileTest, LocatorLongerThan512BytesIsRejected) {
-  EXPECT_FALSE(submit(state, alice, RegisterFile{blob(1), 1, "a", std::string(513, 'l')}).ok());
+  EXPECT_ERROR_CODE(submit(state, alice, RegisterFile{blob(1), 1, "a", std::string(513, 'l')}),
+                    ErrorCode::kLimitExceeded);
   EXPECT_TRUE(submit(state, alice, RegisterFile{blob(1), 1, "a", std::string(512, 'l')}).ok());
 }
 

@@ -331,7 +331,8 @@ TEST_F(SharesTest, ServerKeyIsEmptyOrSealedToANonZeroBoxKey) {
   EXPECT_TRUE(has(submit(validator_, p), "server_sealed_key is empty"));
   p.server_sealed_key.assign(40, 4);
   const Bytes wrong = encode_payload(p);
-  EXPECT_FALSE(decode_payload(ByteView(wrong), std::type_identity<PublishModel>{}).ok());
+  EXPECT_ERROR_CODE(decode_payload(ByteView(wrong), std::type_identity<PublishModel>{}),
+                    ErrorCode::kInvalidArgument);
   p.server_sealed_key.assign(kSealedFileKeyBytes, 4);
   ASSERT_OK(submit(validator_, p));
   auto m = s_.model(id);

@@ -44,7 +44,7 @@ TEST(Genesis, EncodingRoundTripsAndEveryPrefixIsRejected) {
     EXPECT_FALSE(decode_genesis(ByteView(bytes.data(), n)).ok()) << n;
   }
   bytes.push_back(0);
-  EXPECT_FALSE(decode_genesis(crypto::as_bytes(bytes)).ok());
+  EXPECT_ERROR_CODE(decode_genesis(crypto::as_bytes(bytes)), ErrorCode::kInvalidArgument);
 }
 
 TEST(Genesis, DuplicateZeroAndOverflowingAllocationsAreRejected) {
@@ -54,12 +54,14 @@ TEST(Genesis, DuplicateZeroAndOverflowingAllocationsAreRejected) {
   auto r = decode_genesis(crypto::as_bytes(encode(dup)));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("allocated twice"), std::string::npos);
-  EXPECT_FALSE(State::from_genesis(test::make_genesis({{&a, 0}})).ok());
+  EXPECT_ERROR_CODE(State::from_genesis(test::make_genesis({{&a, 0}})),
+                    ErrorCode::kInvalidArgument);
   Genesis overflow = test::make_genesis({{&a, UINT64_MAX}, {&b, 1}});
   auto o = State::from_genesis(overflow);
   ASSERT_FALSE(o.ok());
   EXPECT_NE(o.error().message.find("overflow"), std::string::npos);
-  EXPECT_FALSE(State::from_genesis(test::make_genesis({{&a, 1}}, "")).ok());
+  EXPECT_ERROR_CODE(State::from_genesis(test::make_genesis({{&a, 1}}, "")),
+                    ErrorCode::kInvalidArgument);
 }
 
 TEST(Genesis, HugeAllocationCountIsRejectedWithoutAllocating) {
@@ -131,8 +133,10 @@ TEST_F(StateTest, ForgedSignatureIsRejected) {
 TEST_F(StateTest, FailedTxLeavesNoTraceInCommitEntries) {
   ASSERT_TRUE(submit(state, alice, Transfer{carol.public_key, 5}, ctx).ok());
   // Fails inside the type's rules after the nonce was bumped: must be fully undone.
-  EXPECT_FALSE(submit(state, bob, Transfer{carol.public_key, 501}, ctx).ok());
-  EXPECT_FALSE(submit(state, bob, RevokeAccess{1, carol.public_key}, ctx).ok());
+  EXPECT_ERROR_CODE(submit(state, bob, Transfer{carol.public_key, 501}, ctx),
+                    ErrorCode::kFailedPrecondition);
+  EXPECT_ERROR_CODE(submit(state, bob, RevokeAccess{1, carol.public_key}, ctx),
+                    ErrorCode::kNotFound);
   EXPECT_EQ(state.account(bob.public_key), (Account{500, 0}));
   std::vector<StateEntry> entries = state.commit_block();
   ASSERT_EQ(entries.size(), 2u);  // alice and carol only
@@ -188,7 +192,8 @@ TEST_F(StateTest, StateHashIsAFunctionOfStateNotHistory) {
   a.commit_block();
   // History 2: the other order, one block, and a failed tx in between.
   ASSERT_TRUE(submit(b, bob, Transfer{alice.public_key, 4}).ok());
-  EXPECT_FALSE(submit(b, bob, Transfer{alice.public_key, 10'000}).ok());
+  EXPECT_ERROR_CODE(submit(b, bob, Transfer{alice.public_key, 10'000}),
+                    ErrorCode::kFailedPrecondition);
   ASSERT_TRUE(submit(b, alice, Transfer{bob.public_key, 10}).ok());
   b.commit_block();
   EXPECT_EQ(a.entries(), b.entries());

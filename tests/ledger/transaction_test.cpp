@@ -99,7 +99,7 @@ TEST(Transaction, PayloadThatDoesNotDecodeForItsTypeIsRejected) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("transfer payload"), std::string::npos) << r.error().message;
   tx.type = TxType::kRevokeAccess;  // right length for nothing
-  EXPECT_FALSE(decode(crypto::as_bytes(encode(tx))).ok());
+  EXPECT_ERROR_CODE(decode(crypto::as_bytes(encode(tx))), ErrorCode::kInvalidArgument);
 }
 
 TEST(Transaction, BadVersionIsRejected) {
@@ -121,17 +121,18 @@ TEST(Transaction, NonUtf8StringsAreRejected) {
 
   RegisterFile bad{crypto::Hash32{}, 1, "ok", std::string("loc\xc0\x80", 5)};  // overlong NUL
   Transaction tx2 = make_tx(kChain, key_for(1), 1, bad);
-  EXPECT_FALSE(decode(crypto::as_bytes(encode(tx2))).ok());
+  EXPECT_ERROR_CODE(decode(crypto::as_bytes(encode(tx2))), ErrorCode::kInvalidArgument);
 
   GrantAccess g = sample_grant();
   g.purpose = std::string("\xed\xa0\x80", 3);  // a surrogate
-  EXPECT_FALSE(decode(crypto::as_bytes(encode(make_tx(kChain, key_for(1), 1, g)))).ok());
+  EXPECT_ERROR_CODE(decode(crypto::as_bytes(encode(make_tx(kChain, key_for(1), 1, g)))),
+                    ErrorCode::kInvalidArgument);
 }
 
 TEST(Transaction, EmptyOrOversizedChainIdIsRejected) {
   Transaction tx = one_of_each()[0];
   tx.chain_id = "";
-  EXPECT_FALSE(decode(crypto::as_bytes(encode(tx))).ok());
+  EXPECT_ERROR_CODE(decode(crypto::as_bytes(encode(tx))), ErrorCode::kInvalidArgument);
   tx.chain_id = std::string(kMaxChainIdBytes + 1, 'c');
   auto r = decode(crypto::as_bytes(encode(tx)));
   ASSERT_FALSE(r.ok());
@@ -140,10 +141,12 @@ TEST(Transaction, EmptyOrOversizedChainIdIsRejected) {
 
 TEST(Transaction, OversizedFieldsAreRejected) {
   RegisterFile long_locator{crypto::Hash32{}, 1, "ok", std::string(kMaxLocatorBytes + 1, 'l')};
-  EXPECT_FALSE(decode(crypto::as_bytes(encode(make_tx(kChain, key_for(1), 1, long_locator)))).ok());
+  EXPECT_ERROR_CODE(decode(crypto::as_bytes(encode(make_tx(kChain, key_for(1), 1, long_locator)))),
+                    ErrorCode::kLimitExceeded);
   GrantAccess g = sample_grant();
   g.sealed_key.push_back(0);
-  EXPECT_FALSE(decode(crypto::as_bytes(encode(make_tx(kChain, key_for(1), 1, g)))).ok());
+  EXPECT_ERROR_CODE(decode(crypto::as_bytes(encode(make_tx(kChain, key_for(1), 1, g)))),
+                    ErrorCode::kLimitExceeded);
 }
 
 TEST(Transaction, SignatureCoversEveryField) {

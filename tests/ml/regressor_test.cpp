@@ -1,4 +1,5 @@
 #include "datadao/ml/regressor.hpp"
+#include "datadao/testing/assertions.hpp"
 
 #include <gtest/gtest.h>
 
@@ -142,11 +143,11 @@ TEST(Regressor, CorruptOrTruncatedWeightsAreErrors) {
   EXPECT_EQ(r.error().code, ErrorCode::kCorruption);
 
   crypto::Bytes truncated(good.begin(), good.end() - 7);
-  EXPECT_FALSE(Regressor::load(truncated).ok());
-  EXPECT_FALSE(Regressor::load(crypto::Bytes{}).ok());
+  EXPECT_ERROR_CODE(Regressor::load(truncated), ErrorCode::kCorruption);
+  EXPECT_ERROR_CODE(Regressor::load(crypto::Bytes{}), ErrorCode::kCorruption);
   crypto::Bytes other_magic = good;
   other_magic[0] = 'X';
-  EXPECT_FALSE(Regressor::load(other_magic).ok());
+  EXPECT_ERROR_CODE(Regressor::load(other_magic), ErrorCode::kCorruption);
 }
 
 TEST(Regressor, PredictRejectsARowOfTheWrongWidth) {
@@ -253,11 +254,11 @@ TEST(RegressorSpec, ParsesKeysOverDefaultsAndNamesBadOnes) {
   auto bad = parse_regressor_spec("width=3");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("width"), std::string::npos);
-  EXPECT_FALSE(parse_regressor_spec("layers=9").ok());
-  EXPECT_FALSE(parse_regressor_spec("hidden=0").ok());
-  EXPECT_FALSE(parse_regressor_spec("hidden=4097").ok());
-  EXPECT_FALSE(parse_regressor_spec("hidden=1e3").ok());
-  EXPECT_FALSE(parse_regressor_spec("hidden").ok());
+  EXPECT_ERROR_CODE(parse_regressor_spec("layers=9"), ErrorCode::kInvalidArgument);
+  EXPECT_ERROR_CODE(parse_regressor_spec("hidden=0"), ErrorCode::kInvalidArgument);
+  EXPECT_ERROR_CODE(parse_regressor_spec("hidden=4097"), ErrorCode::kInvalidArgument);
+  EXPECT_ERROR_CODE(parse_regressor_spec("hidden=1e3"), ErrorCode::kInvalidArgument);
+  EXPECT_ERROR_CODE(parse_regressor_spec("hidden"), ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "datadao/ml/text_model.hpp"
+#include "datadao/testing/assertions.hpp"
 
 #include <gtest/gtest.h>
 
@@ -97,9 +98,9 @@ TEST_F(TextModelTest, CorruptBytesAreRejectedNotCrashed) {
     EXPECT_EQ(r.error().code, ErrorCode::kCorruption);
   }
   crypto::Bytes truncated(good.begin(), good.begin() + long(good.size() / 3));
-  EXPECT_FALSE(TextModel::load(truncated).ok());
-  EXPECT_FALSE(TextModel::load(crypto::Bytes{}).ok());
-  EXPECT_FALSE(TextModel::load(crypto::Bytes(100, 0xff)).ok());
+  EXPECT_ERROR_CODE(TextModel::load(truncated), ErrorCode::kCorruption);
+  EXPECT_ERROR_CODE(TextModel::load(crypto::Bytes{}), ErrorCode::kCorruption);
+  EXPECT_ERROR_CODE(TextModel::load(crypto::Bytes(100, 0xff)), ErrorCode::kCorruption);
 }
 
 TEST_F(TextModelTest, GenerateReturnsThePromptThenTextAndIsDeterministicBySeed) {
@@ -117,7 +118,8 @@ TEST_F(TextModelTest, GenerateReturnsThePromptThenTextAndIsDeterministicBySeed) 
     differs = *model_->generate("my cat", 12, 1.5, seed) != *a;
   }
   EXPECT_TRUE(differs);
-  EXPECT_FALSE(model_->generate("x", 5, 0.0, 1).ok());  // temperature must be > 0
+  EXPECT_ERROR_CODE(model_->generate("x", 5, 0.0, 1),
+                    ErrorCode::kInvalidArgument);  // temperature must be > 0
 }
 
 TEST_F(TextModelTest, TrainedPatternsAreMoreLikelyThanScrambledOnes) {
@@ -271,9 +273,10 @@ TEST(TextSpecParse, ReadsKeysOverDefaultsAndNamesBadOnes) {
   auto unknown = parse_text_spec("depth=3");
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.error().message.find("depth"), std::string::npos);
-  EXPECT_FALSE(parse_text_spec("width=30 heads=4").ok());  // heads must divide width
-  EXPECT_FALSE(parse_text_spec("layers=13").ok());
-  EXPECT_FALSE(parse_text_spec("vocab=abc").ok());
+  EXPECT_ERROR_CODE(parse_text_spec("width=30 heads=4"),
+                    ErrorCode::kInvalidArgument);  // heads must divide width
+  EXPECT_ERROR_CODE(parse_text_spec("layers=13"), ErrorCode::kInvalidArgument);
+  EXPECT_ERROR_CODE(parse_text_spec("vocab=abc"), ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

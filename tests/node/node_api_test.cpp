@@ -11,6 +11,7 @@
 #include "datadao/node/api_server.hpp"
 #include "datadao/node/client.hpp"
 #include "datadao/node/node.hpp"
+#include "datadao/testing/assertions.hpp"
 
 namespace datadao::node {
 namespace {
@@ -153,7 +154,8 @@ TEST_F(NodeApiTest, ProofFromTheApiVerifiesOfflineAgainstTheOperatorKey) {
   ASSERT_TRUE(proof.ok()) << proof.error().message;
   EXPECT_TRUE(ledger::verify_tx_proof(*proof, node_->operator_public_key()).ok());
   auto stranger = crypto::SigningKeyPair::generate();
-  EXPECT_FALSE(ledger::verify_tx_proof(*proof, stranger.public_key).ok());
+  EXPECT_ERROR_CODE(ledger::verify_tx_proof(*proof, stranger.public_key),
+                    ErrorCode::kUnauthenticated);
   auto shown = c.get("/v1/tx/" + id);
   ASSERT_TRUE(shown.ok());
   EXPECT_EQ((*shown)["height"], (*out)["height"]);
@@ -187,7 +189,7 @@ TEST_F(NodeApiTest, SecondNodeOnTheSameDirectoryIsRefused) {
 
 TEST_F(NodeApiTest, SecondServerCannotBindAPortInUse) {
   ApiServer other(*node_);
-  EXPECT_FALSE(other.start("127.0.0.1", api_->port()).ok());
+  EXPECT_ERROR_CODE(other.start("127.0.0.1", api_->port()), ErrorCode::kIoError);
 }
 
 TEST_F(NodeApiTest, CommittedBlocksSurviveReopen) {

@@ -11,6 +11,7 @@
 
 #include "datadao/codec/codec.hpp"
 #include "datadao/node/serving.hpp"
+#include "datadao/testing/assertions.hpp"
 #include "datadao/testing/in_process_node.hpp"
 
 namespace datadao::node {
@@ -204,7 +205,7 @@ TEST_F(UseRouteTest, BadOrMismatchedRequestsCostNothing) {
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
   // A payment for another model.
   r = call(m + 1, use_tx(bob_, m, "generate", input), "generate", input);
-  ASSERT_FALSE(r.ok());
+  ASSERT_ERROR_CODE(r, ErrorCode::kInvalidArgument);
   // Not a UseModel at all.
   ledger::Transfer t;
   t.to = alice_.public_key;
@@ -232,7 +233,7 @@ TEST_F(UseRouteTest, CopiedPaymentCannotBeReplayedWithoutTheSalt) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
   r = call(m, tx, "generate", input, "");
-  ASSERT_FALSE(r.ok());
+  ASSERT_ERROR_CODE(r, ErrorCode::kInvalidArgument);
   EXPECT_EQ(engine_->runs, 1);
   // Deeply nested bodies are refused while parsing.
   json deep = "x";
@@ -265,7 +266,7 @@ TEST_F(UseRouteTest, OnlyModelsSealedToThisNodeAreServed) {
   const uint64_t here = publish(node_->serving_key().public_key);
   node_->set_inference_engine(nullptr);
   r = call(here, use_tx(bob_, here, "generate", input), "generate", input);
-  ASSERT_FALSE(r.ok());
+  EXPECT_ERROR(r, ErrorCode::kFailedPrecondition, "no inference engine");
   EXPECT_EQ(uses(here), 0u);
   EXPECT_EQ(*client_->next_nonce(bob_.public_key), 1u);
 }

@@ -2,6 +2,7 @@
 // synthetic set with randomly generated valid/invalid structured values, prints per-type
 // precision and recall, and checks the scrubber's recall targets on the hand-written set.
 #include "datadao/privacy/evaluation.hpp"
+#include "datadao/testing/assertions.hpp"
 
 #include <gtest/gtest.h>
 
@@ -178,7 +179,7 @@ TEST(PrivacyEvaluation, RejectsUnknownLabelsAndUnclosedMarkersNamingTheLine) {
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("set.tsv line 2"), std::string::npos);
   EXPECT_NE(bad.error().message.find("MAIL"), std::string::npos);
-  EXPECT_FALSE(parse_labelled("{{EMAIL:a@b.c", "t").ok());
+  EXPECT_ERROR_CODE(parse_labelled("{{EMAIL:a@b.c", "t"), ErrorCode::kInvalidArgument);
 }
 
 TEST(PrivacyEvaluation, CountsOverlapMatchesPerType) {

@@ -1,4 +1,5 @@
 #include "datadao/privacy/rdp.hpp"
+#include "datadao/testing/assertions.hpp"
 
 #include <gtest/gtest.h>
 
@@ -248,7 +249,7 @@ TEST(RdpTest, BadDeltaIsRejected) {
     EXPECT_NE(eps.error().message.find("delta"), std::string::npos);
   }
   RdpAccountant acc;
-  EXPECT_FALSE(acc.epsilon(0).ok());
+  EXPECT_ERROR_CODE(acc.epsilon(0), ErrorCode::kInvalidArgument);
 }
 
 TEST(RdpTest, MismatchedSizesAreRejected) {

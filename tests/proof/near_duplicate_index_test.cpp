@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "datadao/proof/normalize.hpp"
+#include "datadao/testing/assertions.hpp"
 #include "synthetic_texts.hpp"
 
 namespace datadao::proof {
@@ -141,7 +142,7 @@ TEST(ProofNearDuplicateIndex, MalformedUtf8FailsNamingTheRecord) {
   EXPECT_EQ(s.error().code, ErrorCode::kInvalidArgument);
   EXPECT_NE(s.error().message.find("record 77"), std::string::npos) << s.error().message;
   EXPECT_NE(s.error().message.find("byte 4"), std::string::npos) << s.error().message;
-  EXPECT_FALSE(index.query("\xFF", 0.8).ok());
+  EXPECT_ERROR_CODE(index.query("\xFF", 0.8), ErrorCode::kInvalidArgument);
 }
 
 TEST(ProofNearDuplicateIndex, MemoryPerRecordStaysUnderDocumentedBound) {

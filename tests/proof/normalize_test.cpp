@@ -1,4 +1,5 @@
 #include "datadao/proof/normalize.hpp"
+#include "datadao/testing/assertions.hpp"
 
 #include <gtest/gtest.h>
 
@@ -62,7 +63,8 @@ TEST(ProofNormalize, MalformedUtf8IsRejectedWithOffset) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
   EXPECT_NE(r.error().message.find("byte 2"), std::string::npos) << r.error().message;
-  EXPECT_FALSE(normalize_text("\xED\xA0\x80").ok());  // UTF-16 surrogate
+  EXPECT_ERROR_CODE(normalize_text("\xED\xA0\x80"),
+                    ErrorCode::kInvalidArgument);  // UTF-16 surrogate
 }
 
 TEST(ProofNormalize, OversizedTextIsRejected) {

@@ -1,4 +1,5 @@
 #include "datadao/store/sqlite.hpp"
+#include "datadao/testing/assertions.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -113,7 +114,7 @@ TEST_F(SqliteTest, RunRejectsStatementThatReturnsRows) {
   ASSERT_TRUE(db.ok());
   auto st = db->prepare("SELECT 1");
   ASSERT_TRUE(st.ok());
-  EXPECT_FALSE(st->run().ok());
+  EXPECT_ERROR_CODE(st->run(), ErrorCode::kInternal);
 }
 
 TEST_F(SqliteTest, TransactionRollsBackWhenDestroyedWithoutCommit) {
@@ -171,7 +172,7 @@ TEST_F(SqliteTest, ForeignKeysAreEnforced) {
   ASSERT_TRUE(db->exec("CREATE TABLE p (id INTEGER PRIMARY KEY);"
                        "CREATE TABLE c (pid INTEGER NOT NULL REFERENCES p(id))")
                   .ok());
-  EXPECT_FALSE(db->exec("INSERT INTO c VALUES (42)").ok());
+  EXPECT_ERROR_CODE(db->exec("INSERT INTO c VALUES (42)"), ErrorCode::kAlreadyExists);
 }
 
 TEST_F(SqliteTest, MovedStatementStillSteps) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "datadao/codec/codec.hpp"
+#include "datadao/testing/assertions.hpp"
 #include "datadao/vault/vault.hpp"
 
 namespace datadao::vault {
@@ -137,7 +138,7 @@ TEST(VaultBlobFormat, AppendedBytesAreDetected) {
   // A whole second blob appended is still rejected.
   Bytes twice = *blob;
   twice.insert(twice.end(), blob->begin(), blob->end());
-  EXPECT_FALSE(decode_blob(twice, key, "blob long").ok());
+  EXPECT_ERROR_CODE(decode_blob(twice, key, "blob long"), ErrorCode::kCorruption);
 }
 
 TEST(VaultBlobFormat, ChunkReorderIsDetected) {

@@ -9,8 +9,9 @@
 #include <vector>
 
 #include "datadao/codec/codec.hpp"
-#include "datadao/vault/backend.hpp"
+#include "datadao/testing/assertions.hpp"
 #include "datadao/testing/temp_dir.hpp"
+#include "datadao/vault/backend.hpp"
 
 namespace datadao::vault {
 namespace {
@@ -139,7 +140,7 @@ TEST_F(VaultLocalDir, GetFileVerifiesTheStoredBytes) {
   EXPECT_EQ(st.error().code, ErrorCode::kCorruption);
   EXPECT_FALSE(fs::exists(out));
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_ / "work"), fs::directory_iterator()), 0);
-  EXPECT_FALSE(store_->get_bytes(h).ok());
+  EXPECT_ERROR_CODE(store_->get_bytes(h), ErrorCode::kCorruption);
 }
 
 TEST_F(VaultLocalDir, MissingBlobIsNotFound) {

@@ -8,8 +8,9 @@
 #include <vector>
 
 #include "datadao/codec/codec.hpp"
-#include "datadao/vault/vault.hpp"
+#include "datadao/testing/assertions.hpp"
 #include "datadao/testing/temp_dir.hpp"
+#include "datadao/vault/vault.hpp"
 
 namespace datadao::vault {
 namespace {
@@ -208,7 +209,7 @@ TEST_F(VaultSeal, FailedOpenLeavesAnExistingOutputUntouched) {
   fs::path out = dir_ / "out" / "keep.txt";
   testkit::write_bytes(out, Bytes{'o', 'l', 'd'});
   auto r = open_blob(*store_, info.hash, crypto::random_key(), out);
-  ASSERT_FALSE(r.ok());
+  ASSERT_ERROR_CODE(r, ErrorCode::kUnauthenticated);
   EXPECT_EQ(testkit::read_bytes(out), (Bytes{'o', 'l', 'd'}));
   EXPECT_EQ(files_in_out(), 1u);
 }
@@ -234,7 +235,7 @@ TEST_F(VaultSeal, SealRejectsMissingInputAndBadChunkSize) {
   EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
   EXPECT_NE(bad.error().message.find(in.string()), std::string::npos);
   auto dir = seal_file(dir_ / "in", *store_);
-  EXPECT_FALSE(dir.ok());
+  EXPECT_ERROR_CODE(dir, ErrorCode::kInvalidArgument);
 }
 
 TEST_F(VaultSeal, SealBytesAndOpenBytesShareTheFormat) {

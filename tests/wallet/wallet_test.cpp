@@ -6,8 +6,9 @@
 #include <thread>
 
 #include "datadao/codec/codec.hpp"
-#include "datadao/wallet/home.hpp"
+#include "datadao/testing/assertions.hpp"
 #include "datadao/testing/temp_home.hpp"
+#include "datadao/wallet/home.hpp"
 
 namespace datadao::wallet {
 namespace {
@@ -96,7 +97,7 @@ TEST_F(WalletTest, FileModeIsExactEvenUnderAPermissiveUmask) {
 
 TEST_F(WalletTest, NoTempFilesAreLeftBehind) {
   ASSERT_TRUE(create_wallet("alice", kPass, fast()).ok());
-  EXPECT_FALSE(create_wallet("alice", kPass, fast()).ok());
+  EXPECT_ERROR_CODE(create_wallet("alice", kPass, fast()), ErrorCode::kAlreadyExists);
   int n = 0;
   for (const auto& e : std::filesystem::directory_iterator(home_ / "wallets")) {
     EXPECT_EQ(e.path().filename(), "alice.wallet");
