@@ -4,6 +4,12 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "datadao/codec/codec.hpp"
@@ -121,40 +127,116 @@ Result<crypto::BoxKeyPair> load_serving_key(const NodePaths& paths) {
   return key;
 }
 
+struct Node::Impl {
+  ~Impl();
+  void start();
+  void stop();
+  Result<TxOutcome> submit(crypto::ByteView tx_bytes, bool wait, std::chrono::milliseconds timeout);
+  size_t mempool_size() const;
+  Status report_model_progress(uint64_t model_id, ModelProgress p);
+  std::optional<ModelProgress> model_progress(uint64_t model_id) const;
+  template <class F>
+  auto read(F&& fn) {
+    std::lock_guard lock(chain_mu_);
+    return fn(*chain_);
+  }
+  void run();
+  // How long an idle node waits before a heartbeat block (made only while a proposal or a
+  // model's vote or consent window is open):
+  // ten block intervals, at most 1 s, at least one block interval.
+  std::chrono::milliseconds heartbeat_interval() const;
+  void finish(const crypto::Hash32& id, const TxOutcome& outcome);
+
+  NodePaths paths_;
+  NodeConfig config_;
+  crypto::SigningKeyPair operator_key_;
+  crypto::BoxKeyPair serving_key_;
+  std::shared_ptr<InferenceEngine> engine_;
+  std::unique_ptr<ledger::Chain> chain_;
+  std::unique_ptr<vault::LocalDirBackend> blobs_;
+  mutable std::mutex chain_mu_;
+  // Lock order: pool_mu_ before chain_mu_ when both are held (the block producer's heartbeat).
+  mutable std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
+  std::vector<ledger::Transaction> pending_;
+  std::map<crypto::Hash32, TxOutcome> outcomes_;  // pending or recently decided; bounded
+  std::vector<crypto::Hash32> decided_order_;     // FIFO for trimming outcomes_
+  std::atomic<bool> stopping_{false};
+  int lock_fd_ = -1;  // flock on <dir>/LOCK: one node process per node directory
+  std::thread thread_;
+  mutable std::mutex progress_mu_;              // never held with the other two
+  std::map<uint64_t, ModelProgress> progress_;  // latest report per model id
+};
+
+Node::Node() = default;
+Node::~Node() = default;
+
+void Node::start() { impl_->start(); }
+void Node::stop() { impl_->stop(); }
+Result<TxOutcome> Node::submit(crypto::ByteView tx_bytes, bool wait,
+                               std::chrono::milliseconds timeout) {
+  return impl_->submit(tx_bytes, wait, timeout);
+}
+void Node::with_chain(const std::function<void(ledger::Chain&)>& fn) {
+  impl_->read([&](ledger::Chain& c) {
+    fn(c);
+    return 0;
+  });
+}
+const NodeConfig& Node::config() const { return impl_->config_; }
+const crypto::PublicKey& Node::operator_public_key() const {
+  return impl_->operator_key_.public_key;
+}
+const crypto::BoxKeyPair& Node::serving_key() const { return impl_->serving_key_; }
+void Node::set_inference_engine(std::shared_ptr<InferenceEngine> engine) {
+  impl_->engine_ = std::move(engine);
+}
+InferenceEngine* Node::inference_engine() const { return impl_->engine_.get(); }
+vault::Backend& Node::blobs() { return *impl_->blobs_; }
+size_t Node::mempool_size() const { return impl_->mempool_size(); }
+Status Node::report_model_progress(uint64_t model_id, ModelProgress p) {
+  return impl_->report_model_progress(model_id, std::move(p));
+}
+std::optional<ModelProgress> Node::model_progress(uint64_t model_id) const {
+  return impl_->model_progress(model_id);
+}
+
 Result<std::unique_ptr<Node>> Node::open(const NodePaths& paths) {
   std::unique_ptr<Node> node(new Node());
-  node->paths_ = paths;
-  DD_ASSIGN(node->config_, load_config(paths));
-  node->lock_fd_ = ::open(paths.lock().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (node->lock_fd_ < 0) {
+  node->impl_ = std::make_unique<Impl>();
+  Impl& in = *node->impl_;
+  in.paths_ = paths;
+  DD_ASSIGN(in.config_, load_config(paths));
+  in.lock_fd_ = ::open(paths.lock().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (in.lock_fd_ < 0) {
     return make_error(ErrorCode::kIoError, paths.lock().string() + ": cannot create lock file");
   }
-  if (::flock(node->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+  if (::flock(in.lock_fd_, LOCK_EX | LOCK_NB) != 0) {
     return make_error(ErrorCode::kFailedPrecondition,
                       "another node is already running on " + paths.dir.string());
   }
-  DD_ASSIGN(node->operator_key_, load_operator_key(paths));
-  DD_ASSIGN(node->serving_key_, load_serving_key(paths));
-  DD_ASSIGN(node->chain_, ledger::Chain::open(paths.chain_db()));
-  if (node->chain_->state().chain_id() != node->config_.chain_id) {
+  DD_ASSIGN(in.operator_key_, load_operator_key(paths));
+  DD_ASSIGN(in.serving_key_, load_serving_key(paths));
+  DD_ASSIGN(in.chain_, ledger::Chain::open(paths.chain_db()));
+  if (in.chain_->state().chain_id() != in.config_.chain_id) {
     return make_error(ErrorCode::kCorruption, "chain database and config disagree on chain id");
   }
-  node->blobs_ = std::make_unique<vault::LocalDirBackend>(paths.blobs());
+  in.blobs_ = std::make_unique<vault::LocalDirBackend>(paths.blobs());
   return node;
 }
 
-Node::~Node() {
+Node::Impl::~Impl() {
   stop();
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
 
-void Node::start() {
+void Node::Impl::start() {
   if (thread_.joinable()) return;
   stopping_ = false;
   thread_ = std::thread([this] { run(); });
 }
 
-void Node::stop() {
+void Node::Impl::stop() {
   {
     std::lock_guard lock(pool_mu_);
     stopping_ = true;
@@ -163,12 +245,12 @@ void Node::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-size_t Node::mempool_size() const {
+size_t Node::Impl::mempool_size() const {
   std::lock_guard lock(pool_mu_);
   return pending_.size();
 }
 
-Result<TxOutcome> Node::submit(crypto::ByteView tx_bytes, bool wait,
+Result<TxOutcome> Node::Impl::submit(crypto::ByteView tx_bytes, bool wait,
                                std::chrono::milliseconds timeout) {
   DD_ASSIGN(ledger::Transaction tx, ledger::decode(tx_bytes));
   if (tx.chain_id != config_.chain_id) {
@@ -220,7 +302,7 @@ Result<TxOutcome> Node::submit(crypto::ByteView tx_bytes, bool wait,
   return result;
 }
 
-Status Node::report_model_progress(uint64_t model_id, ModelProgress p) {
+Status Node::Impl::report_model_progress(uint64_t model_id, ModelProgress p) {
   DD_TRY(read([&](ledger::Chain& chain) -> Status {
     const auto& st = chain.state();
     auto m = st.model(model_id);
@@ -246,14 +328,14 @@ Status Node::report_model_progress(uint64_t model_id, ModelProgress p) {
   return Status::Ok();
 }
 
-std::optional<ModelProgress> Node::model_progress(uint64_t model_id) const {
+std::optional<ModelProgress> Node::Impl::model_progress(uint64_t model_id) const {
   std::lock_guard lock(progress_mu_);
   auto it = progress_.find(model_id);
   if (it == progress_.end()) return std::nullopt;
   return it->second;
 }
 
-void Node::finish(const crypto::Hash32& id, const TxOutcome& outcome) {
+void Node::Impl::finish(const crypto::Hash32& id, const TxOutcome& outcome) {
   outcomes_[id] = outcome;
   decided_order_.push_back(id);
   if (decided_order_.size() > kMaxDecidedOutcomes) {
@@ -263,13 +345,13 @@ void Node::finish(const crypto::Hash32& id, const TxOutcome& outcome) {
   }
 }
 
-std::chrono::milliseconds Node::heartbeat_interval() const {
+std::chrono::milliseconds Node::Impl::heartbeat_interval() const {
   const uint64_t interval = config_.block_interval_ms;
   return std::chrono::milliseconds(
       std::max<uint64_t>(interval, std::min<uint64_t>(10 * interval, 1000)));
 }
 
-void Node::run() {
+void Node::Impl::run() {
   while (true) {
     std::vector<ledger::Transaction> batch;
     {

@@ -1,13 +1,10 @@
 #include "datadao/vault/http_routes.hpp"
 
 #include <httplib.h>
-#include <unistd.h>
-
 #include <memory>
 
 #include "datadao/codec/codec.hpp"
 #include "datadao/vault/backend.hpp"
-#include "datadao/store/file.hpp"
 
 namespace datadao::vault {
 
@@ -30,28 +27,34 @@ std::optional<Hash32> parse_name(const httplib::Request& req) {
 
 }  // namespace
 
-void register_blob_routes(RouteTable<httplib::Server>& routes, LocalDirBackend& backend,
+void register_blob_routes(RouteTable<httplib::Server>& routes, Backend& backend,
                           uint64_t max_put_bytes) {
   // GET: 200 + bytes, 404 if unknown (httplib also routes HEAD here and sends the headers only).
   routes.get(kBlobRoute, [&backend](const httplib::Request& req, httplib::Response& res) {
     auto hash = parse_name(req);
     if (!hash) return reply(res, 400, "bad blob name");
-    auto fd = store::open_read(backend.blob_path(*hash));
-    if (!fd.ok()) {
-      if (fd.error().code == ErrorCode::kNotFound) return reply(res, 404, "no such blob");
+    auto source = backend.open_reader(*hash);
+    if (!source.ok()) {
+      if (source.error().code == ErrorCode::kNotFound) return reply(res, 404, "no such blob");
       return reply(res, 500, "cannot read blob");
     }
-    auto size = store::file_size(fd->get(), "blob");
-    if (!size.ok()) return reply(res, 500, "cannot read blob");
-    auto shared = std::make_shared<store::UniqueFd>(std::move(fd).value());
+    const uint64_t size = (*source)->size();
+    // httplib asks for the body in order; a reader is sequential, so any other offset ends the
+    // response rather than sending the wrong bytes.
+    struct Stream {
+      std::unique_ptr<BlobSource> source;
+      uint64_t sent = 0;
+    };
+    auto stream = std::make_shared<Stream>(Stream{std::move(source).value()});
     res.status = 200;
-    res.set_content_provider(static_cast<size_t>(*size), "application/octet-stream",
-                             [shared](size_t offset, size_t length, httplib::DataSink& sink) {
-                               std::vector<char> buf(std::min(length, kServePieceBytes));
-                               ssize_t n = ::pread(shared->get(), buf.data(), buf.size(),
-                                                   static_cast<off_t>(offset));
-                               if (n <= 0) return false;
-                               return sink.write(buf.data(), static_cast<size_t>(n));
+    res.set_content_provider(static_cast<size_t>(size), "application/octet-stream",
+                             [stream](size_t offset, size_t length, httplib::DataSink& sink) {
+                               if (offset != stream->sent) return false;
+                               std::vector<uint8_t> buf(std::min(length, kServePieceBytes));
+                               auto n = stream->source->read(buf);
+                               if (!n.ok() || *n == 0) return false;
+                               stream->sent += *n;
+                               return sink.write(reinterpret_cast<const char*>(buf.data()), *n);
                              });
   });
 

@@ -6,17 +6,14 @@
 // by one mutex; block production runs on the node's own thread between start() and stop().
 #pragma once
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
-#include <map>
+#include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "datadao/common/result.hpp"
@@ -28,7 +25,7 @@
 #include "datadao/node/serving.hpp"
 
 namespace datadao::vault {
-class LocalDirBackend;
+class Backend;
 }
 
 namespace datadao::node {
@@ -103,20 +100,25 @@ class Node {
   // Consistent reads of the chain. `fn` runs under the chain lock: keep it short.
   template <class F>
   auto read(F&& fn) {
-    std::lock_guard lock(chain_mu_);
-    return fn(*chain_);
+    using R = std::invoke_result_t<F&, ledger::Chain&>;
+    if constexpr (std::is_void_v<R>) {
+      with_chain([&](ledger::Chain& c) { fn(c); });
+    } else {
+      std::optional<R> out;
+      with_chain([&](ledger::Chain& c) { out.emplace(fn(c)); });
+      return std::move(*out);
+    }
   }
 
-  const NodeConfig& config() const { return config_; }
-  const crypto::PublicKey& operator_public_key() const { return operator_key_.public_key; }
-  const crypto::BoxKeyPair& serving_key() const { return serving_key_; }
-  // The engine that runs paid calls (serving.hpp); without one, /use answers 503. Set it before
-  // the API server starts.
-  void set_inference_engine(std::shared_ptr<InferenceEngine> engine) {
-    engine_ = std::move(engine);
-  }
-  InferenceEngine* inference_engine() const { return engine_.get(); }
-  vault::LocalDirBackend& blobs() { return *blobs_; }
+  const NodeConfig& config() const;
+  const crypto::PublicKey& operator_public_key() const;
+  const crypto::BoxKeyPair& serving_key() const;
+  // The engine that runs paid calls (serving.hpp); without one, /use answers failed
+  // precondition. Set it before the API server starts.
+  void set_inference_engine(std::shared_ptr<InferenceEngine> engine);
+  InferenceEngine* inference_engine() const;
+  // The node's blob store (a directory under the node's, served at /v1/blobs).
+  vault::Backend& blobs();
   size_t mempool_size() const;
 
   // Keeps `p` (already signature-checked, see verify_progress) as the latest progress of the
@@ -127,33 +129,10 @@ class Node {
   std::optional<ModelProgress> model_progress(uint64_t model_id) const;
 
  private:
-  Node() = default;
-  void run();
-  // How long an idle node waits before a heartbeat block (made only while a proposal or a
-  // model's vote or consent window is open):
-  // ten block intervals, at most 1 s, at least one block interval.
-  std::chrono::milliseconds heartbeat_interval() const;
-  void finish(const crypto::Hash32& id, const TxOutcome& outcome);
-
-  NodePaths paths_;
-  NodeConfig config_;
-  crypto::SigningKeyPair operator_key_;
-  crypto::BoxKeyPair serving_key_;
-  std::shared_ptr<InferenceEngine> engine_;
-  std::unique_ptr<ledger::Chain> chain_;
-  std::unique_ptr<vault::LocalDirBackend> blobs_;
-  mutable std::mutex chain_mu_;
-  // Lock order: pool_mu_ before chain_mu_ when both are held (the block producer's heartbeat).
-  mutable std::mutex pool_mu_;
-  std::condition_variable pool_cv_;
-  std::vector<ledger::Transaction> pending_;
-  std::map<crypto::Hash32, TxOutcome> outcomes_;  // pending or recently decided; bounded
-  std::vector<crypto::Hash32> decided_order_;     // FIFO for trimming outcomes_
-  std::atomic<bool> stopping_{false};
-  int lock_fd_ = -1;  // flock on <dir>/LOCK: one node process per node directory
-  std::thread thread_;
-  mutable std::mutex progress_mu_;              // never held with the other two
-  std::map<uint64_t, ModelProgress> progress_;  // latest report per model id
+  struct Impl;
+  Node();
+  void with_chain(const std::function<void(ledger::Chain&)>& fn);
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace datadao::node

@@ -1,4 +1,4 @@
-// The blob routes a node mounts to serve a LocalDirBackend as a blob store (the protocol
+// The blob routes a node mounts to serve a blob Backend (its LocalDirBackend) as a blob store (the protocol
 // HttpBackend speaks): GET (and HEAD) and PUT of /v1/blobs/<64 lowercase hex>. Statuses, limits
 // and bodies are in docs/http-api.md, with every other route of the node.
 //
@@ -17,10 +17,10 @@ class Server;
 
 namespace datadao::vault {
 
-class LocalDirBackend;
+class Backend;
 
 // Registers the blob routes through `routes` (which records them); max_put_bytes bounds a PUT.
-void register_blob_routes(RouteTable<httplib::Server>& routes, LocalDirBackend& backend,
+void register_blob_routes(RouteTable<httplib::Server>& routes, Backend& backend,
                           uint64_t max_put_bytes);
 
 }  // namespace datadao::vault
