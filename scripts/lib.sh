@@ -1,7 +1,11 @@
 # Shared by the scenario scripts (walkthrough.sh, pools_walkthrough.sh); sourced, not run.
 #
 #   scenario_init NAME [path/to/datadao]   sets DD (absolute) and W (a fresh work dir removed on
-#                                          exit, with the node started by start_node stopped)
+#                                          exit, with the node started by start_node stopped),
+#                                          a random $DATADAO_PASSPHRASE, and `operator CMD...`
+#                                          (the CLI with the node's home, $W/operator)
+#   people NAME...                         defines `NAME CMD...`: the CLI as NAME's wallet, in
+#                                          NAME's own home ($W/NAME)
 #   step TEXT / fail TEXT                  print a step heading / fail the scenario
 #   start_node PORT_FILE                   start the node of $W/operator on a free port (stderr
 #                                          appended to $W/node.log), set NODE_PID and DATADAO_NODE
@@ -16,6 +20,17 @@ scenario_init() {
   W=$(mktemp -d "/tmp/datadao-$SCENARIO.XXXXXX")
   NODE_PID=""
   trap scenario_cleanup EXIT
+  DATADAO_PASSPHRASE=$(head -c 18 /dev/urandom | base64)
+  export DATADAO_PASSPHRASE
+}
+
+operator() { DATADAO_HOME=$W/operator "$DD" "$@"; }
+
+people() {
+  local n
+  for n in "$@"; do
+    eval "$n() { DATADAO_HOME=\$W/$n \"\$DD\" --wallet $n \"\$@\"; }"
+  done
 }
 
 scenario_cleanup() {

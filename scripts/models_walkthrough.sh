@@ -12,15 +12,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 scenario_init models-walkthrough "${1:-}"
-
-DATADAO_PASSPHRASE=$(head -c 18 /dev/urandom | base64)
-export DATADAO_PASSPHRASE
-operator() { DATADAO_HOME=$W/operator "$DD" "$@"; }
-alice() { DATADAO_HOME=$W/alice "$DD" --wallet alice "$@"; }
-bob() { DATADAO_HOME=$W/bob "$DD" --wallet bob "$@"; }
-val() { DATADAO_HOME=$W/val "$DD" --wallet val "$@"; }
-dev() { DATADAO_HOME=$W/dev "$DD" --wallet dev "$@"; }
-carol() { DATADAO_HOME=$W/carol "$DD" --wallet carol "$@"; }
+people alice bob val dev carol
 
 step "wallets; a node whose genesis gives everyone credits"
 for who in alice bob val dev carol; do

@@ -11,13 +11,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 scenario_init pools-walkthrough "${1:-}"
-
-DATADAO_PASSPHRASE=$(head -c 18 /dev/urandom | base64)
-export DATADAO_PASSPHRASE
-operator() { DATADAO_HOME=$W/operator "$DD" "$@"; }
-alice() { DATADAO_HOME=$W/alice "$DD" --wallet alice "$@"; }
-bob() { DATADAO_HOME=$W/bob "$DD" --wallet bob "$@"; }
-val() { DATADAO_HOME=$W/val "$DD" --wallet val "$@"; }
+people alice bob val val2
 
 step "alice, bob and the validator val create wallets"
 alice wallet create alice --kdf interactive
@@ -122,7 +116,6 @@ step "val runs the validator once: decrypts, imports, scores and attests every c
 val validator run --pool reddit-dao --once
 
 step "a validator whose account has no credits cannot attest: --once exits 1 and says why"
-val2() { DATADAO_HOME=$W/val2 "$DD" --wallet val2 "$@"; }
 val2 wallet create val2 --kdf interactive
 val2 wallet export-public -o "$W/val2.pub.json"
 alice pool create unfunded-dao --source reddit --validator "$W/val2.pub.json" >/dev/null

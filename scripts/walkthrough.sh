@@ -10,14 +10,10 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 scenario_init walkthrough "${1:-}"
+people alice bob
 
-# Three people on one machine: each has their own $DATADAO_HOME.
-# A fresh random passphrase per run (the demo never stores a real secret).
-DATADAO_PASSPHRASE=$(head -c 18 /dev/urandom | base64)
-export DATADAO_PASSPHRASE
-operator() { DATADAO_HOME=$W/operator "$DD" "$@"; }
-alice() { DATADAO_HOME=$W/alice "$DD" --wallet alice "$@"; }
-bob() { DATADAO_HOME=$W/bob "$DD" --wallet bob "$@"; }
+# Three people on one machine: each has their own $DATADAO_HOME (people, scripts/lib.sh),
+# with a fresh random passphrase per run (the demo never stores a real secret).
 
 step "alice and bob create wallets (keys encrypted under a passphrase, Argon2id)"
 alice wallet create alice --kdf interactive

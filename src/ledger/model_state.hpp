@@ -106,6 +106,24 @@ std::vector<ModelMetric> read_metrics(codec::Reader& r);
 // Reads a 1..max list of distinct contribution ids (the batch payloads).
 std::vector<uint64_t> read_batch(codec::Reader& r, size_t max);
 
+// The payload of the transaction types that are a model id and a batch of contribution ids
+// (ApplyConsentPolicy, RecordTrainingSet): u64 model_id | ids, at most `max` of them.
+template <class P>
+Bytes encode_model_batch(const P& p) {
+  codec::Writer w(12 + 8 * p.contribution_ids.size());
+  w.u64(p.model_id);
+  write_ids(w, p.contribution_ids);
+  return w.take();
+}
+template <class P>
+Result<P> decode_model_batch(ByteView bytes, std::string_view what, size_t max) {
+  codec::Reader r(bytes, std::string(what));
+  P p;
+  p.model_id = r.u64("model_id");
+  p.contribution_ids = read_batch(r, max);
+  DD_TRY(r.finish());
+  return p;
+}
 
 // Typed access through a mutator (writes are journaled).
 std::optional<Model> get_model(const StateMutator& m, uint64_t model_id);

@@ -13,20 +13,11 @@
 
 namespace datadao::ledger {
 
-Bytes encode_payload(const ApplyConsentPolicy& p) {
-  codec::Writer w(12 + 8 * p.contribution_ids.size());
-  w.u64(p.model_id);
-  detail::write_ids(w, p.contribution_ids);
-  return w.take();
-}
+Bytes encode_payload(const ApplyConsentPolicy& p) { return detail::encode_model_batch(p); }
 
 Result<ApplyConsentPolicy> decode_payload(ByteView bytes, std::type_identity<ApplyConsentPolicy>) {
-  codec::Reader r(bytes, "apply_consent_policy payload");
-  ApplyConsentPolicy p;
-  p.model_id = r.u64("model_id");
-  p.contribution_ids = detail::read_batch(r, kMaxConsentBatch);
-  DD_TRY(r.finish());
-  return p;
+  return detail::decode_model_batch<ApplyConsentPolicy>(bytes, "apply_consent_policy payload",
+                                                        kMaxConsentBatch);
 }
 
 namespace {

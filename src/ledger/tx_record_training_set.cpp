@@ -16,20 +16,11 @@
 
 namespace datadao::ledger {
 
-Bytes encode_payload(const RecordTrainingSet& p) {
-  codec::Writer w(12 + 8 * p.contribution_ids.size());
-  w.u64(p.model_id);
-  detail::write_ids(w, p.contribution_ids);
-  return w.take();
-}
+Bytes encode_payload(const RecordTrainingSet& p) { return detail::encode_model_batch(p); }
 
 Result<RecordTrainingSet> decode_payload(ByteView bytes, std::type_identity<RecordTrainingSet>) {
-  codec::Reader r(bytes, "record_training_set payload");
-  RecordTrainingSet p;
-  p.model_id = r.u64("model_id");
-  p.contribution_ids = detail::read_batch(r, kMaxTrainingSetChunk);
-  DD_TRY(r.finish());
-  return p;
+  return detail::decode_model_batch<RecordTrainingSet>(bytes, "record_training_set payload",
+                                                       kMaxTrainingSetChunk);
 }
 
 namespace {

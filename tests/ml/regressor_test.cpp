@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tabular_data.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -10,21 +12,6 @@
 
 namespace datadao::ml {
 namespace {
-
-// y = 2a - b + N(0, 0.1²), a and b uniform in [0, 10), plus an irrelevant feature c.
-TabularDataset linear_data(size_t n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<float> u(0, 10);
-  std::normal_distribution<float> noise(0, 0.1f);
-  TabularDataset d;
-  d.feature_names = {"a", "b", "c"};
-  for (size_t i = 0; i < n; ++i) {
-    const float a = u(rng), b = u(rng), c = u(rng);
-    d.features.push_back({a, b, c});
-    d.targets.push_back(2 * a - b + noise(rng));
-  }
-  return d;
-}
 
 TrainConfig quick_config() {
   TrainConfig c;
@@ -46,7 +33,8 @@ RegressorSpec small_spec() {
 
 TEST(Regressor, LearnsALinearTargetAndBeatsTheMeanBaseline) {
   TrainReport report;
-  auto m = Regressor::train(linear_data(400, 1), small_spec(), quick_config(), nullptr, &report);
+  auto m =
+      Regressor::train(test::linear_data(400, 1), small_spec(), quick_config(), nullptr, &report);
   ASSERT_TRUE(m.ok()) << m.error().to_string();
   EXPECT_EQ(report.train_examples, 320u);
   EXPECT_EQ(report.holdout_examples, 80u);
@@ -74,7 +62,7 @@ TEST(Regressor, WithDpTheReportedEpsilonStaysWithinTheTarget) {
     return true;
   };
   c.progress_every = 10;
-  auto m = Regressor::train(linear_data(400, 2), small_spec(), c, progress, &report);
+  auto m = Regressor::train(test::linear_data(400, 2), small_spec(), c, progress, &report);
   ASSERT_TRUE(m.ok()) << m.error().to_string();
   EXPECT_TRUE(report.stopped_by_budget);
   EXPECT_GT(report.steps, 0u);
@@ -85,7 +73,7 @@ TEST(Regressor, WithDpTheReportedEpsilonStaysWithinTheTarget) {
 }
 
 TEST(Regressor, RaggedRowIsRejectedNamingTheRow) {
-  TabularDataset d = linear_data(10, 3);
+  TabularDataset d = test::linear_data(10, 3);
   d.features[6].pop_back();
   auto m = Regressor::train(d, small_spec(), quick_config(), nullptr, nullptr);
   ASSERT_FALSE(m.ok());
@@ -94,14 +82,14 @@ TEST(Regressor, RaggedRowIsRejectedNamingTheRow) {
 }
 
 TEST(Regressor, NonFiniteValuesAreRejectedNamingTheRowAndFeature) {
-  TabularDataset d = linear_data(10, 4);
+  TabularDataset d = test::linear_data(10, 4);
   d.features[4][1] = std::numeric_limits<float>::quiet_NaN();
   auto m = Regressor::train(d, small_spec(), quick_config(), nullptr, nullptr);
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.error().code, ErrorCode::kInvalidArgument);
   EXPECT_NE(m.error().message.find("row 4: feature 'b'"), std::string::npos) << m.error().message;
 
-  d = linear_data(10, 4);
+  d = test::linear_data(10, 4);
   d.targets[8] = std::numeric_limits<float>::infinity();
   m = Regressor::train(d, small_spec(), quick_config(), nullptr, nullptr);
   ASSERT_FALSE(m.ok());
@@ -109,7 +97,8 @@ TEST(Regressor, NonFiniteValuesAreRejectedNamingTheRowAndFeature) {
 }
 
 TEST(Regressor, FewerThanFourExamplesAreRejected) {
-  auto m = Regressor::train(linear_data(3, 5), small_spec(), quick_config(), nullptr, nullptr);
+  auto m =
+      Regressor::train(test::linear_data(3, 5), small_spec(), quick_config(), nullptr, nullptr);
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.error().code, ErrorCode::kInvalidArgument);
 }
@@ -117,13 +106,13 @@ TEST(Regressor, FewerThanFourExamplesAreRejected) {
 TEST(Regressor, SaveLoadRoundTripPredictsIdentically) {
   TrainConfig c = quick_config();
   c.steps = 50;
-  auto m = Regressor::train(linear_data(100, 6), small_spec(), c, nullptr, nullptr);
+  auto m = Regressor::train(test::linear_data(100, 6), small_spec(), c, nullptr, nullptr);
   ASSERT_TRUE(m.ok()) << m.error().to_string();
   const crypto::Bytes bytes = m->save();
   auto back = Regressor::load(bytes);
   ASSERT_TRUE(back.ok()) << back.error().to_string();
   EXPECT_EQ(back->feature_names(), m->feature_names());
-  for (const auto& row : linear_data(20, 7).features) {
+  for (const auto& row : test::linear_data(20, 7).features) {
     EXPECT_EQ(*back->predict(row), *m->predict(row));
   }
   EXPECT_EQ(back->save(), bytes);
@@ -132,7 +121,7 @@ TEST(Regressor, SaveLoadRoundTripPredictsIdentically) {
 TEST(Regressor, CorruptOrTruncatedWeightsAreErrors) {
   TrainConfig c = quick_config();
   c.steps = 5;
-  auto m = Regressor::train(linear_data(20, 8), small_spec(), c, nullptr, nullptr);
+  auto m = Regressor::train(test::linear_data(20, 8), small_spec(), c, nullptr, nullptr);
   ASSERT_TRUE(m.ok());
   const crypto::Bytes good = m->save();
 
@@ -153,7 +142,7 @@ TEST(Regressor, CorruptOrTruncatedWeightsAreErrors) {
 TEST(Regressor, PredictRejectsARowOfTheWrongWidth) {
   TrainConfig c = quick_config();
   c.steps = 5;
-  auto m = Regressor::train(linear_data(20, 9), small_spec(), c, nullptr, nullptr);
+  auto m = Regressor::train(test::linear_data(20, 9), small_spec(), c, nullptr, nullptr);
   ASSERT_TRUE(m.ok());
   auto y = m->predict({1, 2});
   ASSERT_FALSE(y.ok());
@@ -163,7 +152,7 @@ TEST(Regressor, PredictRejectsARowOfTheWrongWidth) {
 TEST(Regressor, GivenBaselinePredictionsTheBaselineLossIsTheirs) {
   // A baseline off by exactly 1 everywhere has MSE 1 and MAE 1 on any held-out split; the
   // training mean would give about 41.
-  TabularDataset d = linear_data(100, 10);
+  TabularDataset d = test::linear_data(100, 10);
   for (float t : d.targets) d.baseline_predictions.push_back(t + 1.0f);
   TrainConfig c = quick_config();
   c.steps = 5;
@@ -177,8 +166,8 @@ TEST(Regressor, GivenBaselinePredictionsTheBaselineLossIsTheirs) {
 TEST(Regressor, SameSeedSameModel) {
   TrainConfig c = quick_config();
   c.steps = 30;
-  auto a = Regressor::train(linear_data(100, 11), small_spec(), c, nullptr, nullptr);
-  auto b = Regressor::train(linear_data(100, 11), small_spec(), c, nullptr, nullptr);
+  auto a = Regressor::train(test::linear_data(100, 11), small_spec(), c, nullptr, nullptr);
+  auto b = Regressor::train(test::linear_data(100, 11), small_spec(), c, nullptr, nullptr);
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(a->save(), b->save());
 }
@@ -189,8 +178,8 @@ TEST(Regressor, SnapshotsDoNotChangeTraining) {
   TrainConfig snapshotting = plain;
   snapshotting.snapshot_every = 25;
   TrainReport without, with;
-  auto a = Regressor::train(linear_data(200, 12), small_spec(), plain, nullptr, &without);
-  auto b = Regressor::train(linear_data(200, 12), small_spec(), snapshotting, nullptr, &with);
+  auto a = Regressor::train(test::linear_data(200, 12), small_spec(), plain, nullptr, &without);
+  auto b = Regressor::train(test::linear_data(200, 12), small_spec(), snapshotting, nullptr, &with);
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(a->save(), b->save());
   EXPECT_TRUE(without.snapshots.empty());
@@ -205,14 +194,14 @@ TEST(Regressor, SnapshotsDoNotChangeTraining) {
 
   // A run whose length is a multiple of snapshot_every does not repeat the last snapshot.
   snapshotting.steps = 100;
-  auto c = Regressor::train(linear_data(200, 12), small_spec(), snapshotting, nullptr, &with);
+  auto c = Regressor::train(test::linear_data(200, 12), small_spec(), snapshotting, nullptr, &with);
   ASSERT_TRUE(c.ok());
   ASSERT_EQ(with.snapshots.size(), 4u);
   EXPECT_EQ(with.snapshots.back().first, c->save());
 }
 
 TEST(Regressor, HoldoutRowsAreTheHeldOutSplit) {
-  const TabularDataset d = linear_data(150, 13);
+  const TabularDataset d = test::linear_data(150, 13);
   TrainReport report;
   auto m = Regressor::train(d, small_spec(), quick_config(), nullptr, &report);
   ASSERT_TRUE(m.ok());

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tabular_data.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -12,21 +14,6 @@
 
 namespace datadao::ml {
 namespace {
-
-// y = 2a - b + 0.5c + N(0, 0.1²), a, b, c uniform in [0, 10).
-TabularDataset linear_data(size_t n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<float> u(0, 10);
-  std::normal_distribution<float> noise(0, 0.1f);
-  TabularDataset d;
-  d.feature_names = {"a", "b", "c"};
-  for (size_t i = 0; i < n; ++i) {
-    const float a = u(rng), b = u(rng), c = u(rng);
-    d.features.push_back({a, b, c});
-    d.targets.push_back(2 * a - b + 0.5f * c + noise(rng));
-  }
-  return d;
-}
 
 TabularDataset rows_of(const TabularDataset& d, const std::vector<size_t>& rows) {
   TabularDataset out;
@@ -88,9 +75,9 @@ double pearson(const std::vector<double>& x, const std::vector<double>& y) {
 
 TEST(TracIn, ProjectedInfluenceTracksExactInfluence) {
   // 4,481 parameters projected to 256 numbers.
-  const Trained t = train_with_snapshots(linear_data(300, 1), 64, 2, 120, 40);
+  const Trained t = train_with_snapshots(test::linear_data(300, 1, 0.5f), 64, 2, 120, 40);
   ASSERT_EQ(t.checkpoints.size(), 3u);
-  const TabularDataset valid = linear_data(60, 2);
+  const TabularDataset valid = test::linear_data(60, 2, 0.5f);
   TracInOptions exact_options;
   exact_options.projection_dim = 0;
   TracInOptions projected_options;
@@ -120,12 +107,12 @@ TEST(TracIn, ProjectedInfluenceTracksExactInfluence) {
 TEST(TracIn, NoisyExamplesGetNegativeInfluence) {
   // Clean rows follow the linear rule (targets about -10..25); every tenth row's target is
   // replaced by a large random value (uniform 60..100).
-  TabularDataset d = linear_data(400, 3);
+  TabularDataset d = test::linear_data(400, 3, 0.5f);
   std::mt19937_64 rng(4);
   std::uniform_real_distribution<float> large(60, 100);
   for (size_t r = 0; r < d.targets.size(); r += 10) d.targets[r] = large(rng);
   const Trained t = train_with_snapshots(d, 16, 1, 200, 25);
-  const TabularDataset valid = linear_data(100, 5);
+  const TabularDataset valid = test::linear_data(100, 5, 0.5f);
   auto result = tracin_regressor(t.checkpoints, t.train, valid, TracInOptions{});
   ASSERT_TRUE(result.ok()) << result.error().to_string();
   const std::vector<double>& infl = result->influence;
@@ -161,7 +148,7 @@ TEST(TracIn, NoisyExamplesGetNegativeInfluence) {
 }
 
 TEST(TracIn, DuplicatedRowsGetEqualInfluence) {
-  const Trained t = train_with_snapshots(linear_data(200, 6), 16, 1, 60, 20);
+  const Trained t = train_with_snapshots(test::linear_data(200, 6, 0.5f), 16, 1, 60, 20);
   TabularDataset train = t.train;
   // Row 3 again at 40 and at the end; with batches of 16 the copies are in different batches.
   train.features.insert(train.features.begin() + 40, train.features[3]);
@@ -172,7 +159,7 @@ TEST(TracIn, DuplicatedRowsGetEqualInfluence) {
   o.batch = 16;
   for (uint32_t dim : {0u, 64u}) {
     o.projection_dim = dim;
-    auto a = tracin_regressor(t.checkpoints, train, linear_data(30, 7), o);
+    auto a = tracin_regressor(t.checkpoints, train, test::linear_data(30, 7, 0.5f), o);
     ASSERT_TRUE(a.ok()) << a.error().to_string();
     const std::vector<double>& infl = a->influence;
     const double tol = 1e-9 * std::abs(infl[3]);
@@ -180,18 +167,18 @@ TEST(TracIn, DuplicatedRowsGetEqualInfluence) {
     EXPECT_NEAR(infl.back(), infl[3], tol) << "d = " << dim;
     EXPECT_NE(infl[3], infl[4]);
     // And the same inputs give the same numbers, bit for bit.
-    auto b = tracin_regressor(t.checkpoints, train, linear_data(30, 7), o);
+    auto b = tracin_regressor(t.checkpoints, train, test::linear_data(30, 7, 0.5f), o);
     ASSERT_TRUE(b.ok());
     EXPECT_EQ(b->influence, infl);
   }
 }
 
 TEST(TracIn, MemoryDoesNotGrowWithExamples) {
-  const Trained t = train_with_snapshots(linear_data(200, 8), 16, 1, 40, 20);
-  const TabularDataset valid = linear_data(50, 9);
+  const Trained t = train_with_snapshots(test::linear_data(200, 8, 0.5f), 16, 1, 40, 20);
+  const TabularDataset valid = test::linear_data(50, 9, 0.5f);
   TracInOptions o;  // d = 256, batches of 256
-  auto small = tracin_regressor(t.checkpoints, linear_data(1000, 10), valid, o);
-  auto large = tracin_regressor(t.checkpoints, linear_data(4000, 11), valid, o);
+  auto small = tracin_regressor(t.checkpoints, test::linear_data(1000, 10, 0.5f), valid, o);
+  auto large = tracin_regressor(t.checkpoints, test::linear_data(4000, 11, 0.5f), valid, o);
   ASSERT_TRUE(small.ok() && large.ok());
   EXPECT_EQ(large->influence.size(), 4000u);
   EXPECT_GT(small->peak_gradient_floats, 0u);
@@ -203,8 +190,8 @@ TEST(TracIn, MemoryDoesNotGrowWithExamples) {
 }
 
 TEST(TracIn, BadInputsAreNamed) {
-  const Trained t = train_with_snapshots(linear_data(40, 12), 8, 1, 10, 5);
-  const TabularDataset valid = linear_data(10, 13);
+  const Trained t = train_with_snapshots(test::linear_data(40, 12, 0.5f), 8, 1, 10, 5);
+  const TabularDataset valid = test::linear_data(10, 13, 0.5f);
   const TracInOptions o;
   auto none = tracin_regressor({}, t.train, valid, o);
   ASSERT_FALSE(none.ok());
