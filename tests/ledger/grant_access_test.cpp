@@ -6,10 +6,7 @@
 namespace datadao::ledger {
 namespace {
 
-using test::err;
-using test::key_for;
-using test::must;
-using test::submit;
+using namespace test;  // keys, genesis, submit, must, err (datadao/testing/ledger.hpp)
 
 constexpr uint64_t kNow = 1'700'000'100;
 

@@ -13,8 +13,7 @@
 namespace datadao::ledger {
 namespace {
 
-using test::kChain;
-using test::key_for;
+using namespace test;  // keys, genesis, submit, must, err (datadao/testing/ledger.hpp)
 
 std::set<std::string> keys_of(const nlohmann::json& j) {
   std::set<std::string> out;

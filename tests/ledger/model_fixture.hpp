@@ -11,11 +11,7 @@
 
 namespace datadao::ledger::model_test {
 
-using test::err;
-using test::key_for;
-using test::has;
-using test::must;
-using test::submit;
+using namespace test;  // keys, genesis, submit, must, err (datadao/testing/ledger.hpp)
 
 constexpr uint64_t kCredits = 1000;
 constexpr uint64_t kFee = 100;

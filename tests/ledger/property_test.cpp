@@ -10,9 +10,7 @@
 namespace datadao::ledger {
 namespace {
 
-using test::kChain;
-using test::key_for;
-using test::must;
+using namespace test;  // keys, genesis, submit, must, err (datadao/testing/ledger.hpp)
 
 std::vector<Transaction> signed_samples() {
   auto k = key_for(1);

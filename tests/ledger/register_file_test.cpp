@@ -5,10 +5,7 @@
 namespace datadao::ledger {
 namespace {
 
-using test::err;
-using test::key_for;
-using test::must;
-using test::submit;
+using namespace test;  // keys, genesis, submit, must, err (datadao/testing/ledger.hpp)
 
 class RegisterFileTest : public ::testing::Test {
  protected:

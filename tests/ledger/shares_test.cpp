@@ -16,10 +16,7 @@
 namespace datadao::ledger {
 namespace {
 
-using test::err;
-using test::key_for;
-using test::has;
-using test::must;
+using namespace test;  // keys, genesis, submit, must, err (datadao/testing/ledger.hpp)
 
 using u128 = unsigned __int128;
 using Key = crypto::SigningKeyPair;

@@ -9,8 +9,7 @@
 namespace datadao::ledger {
 namespace {
 
-using test::kChain;
-using test::key_for;
+using namespace test;  // keys, genesis, submit, must, err (datadao/testing/ledger.hpp)
 
 GrantAccess sample_grant() {
   GrantAccess g;

@@ -6,11 +6,7 @@
 namespace datadao::ledger {
 namespace {
 
-using test::err;
-using test::kChain;
-using test::key_for;
-using test::must;
-using test::submit;
+using namespace test;  // keys, genesis, submit, must, err (datadao/testing/ledger.hpp)
 
 class TransferTest : public ::testing::Test {
  protected:

@@ -12,6 +12,7 @@
 #include "datadao/node/client.hpp"
 #include "datadao/node/node.hpp"
 #include "datadao/node/progress.hpp"
+#include "datadao/testing/api.hpp"
 #include "datadao/testing/in_process_node.hpp"
 
 namespace datadao::node {
@@ -117,17 +118,8 @@ class ModelApiTest : public testkit::InProcessNode {
     submit(who, s);
   }
 
-  json get(const std::string& path) {
-    auto r = client_->get(path);
-    EXPECT_TRUE(r.ok()) << path << ": " << r.error().message;
-    return r.ok() ? *r : json();
-  }
-
-  ErrorCode get_error(const std::string& path) {
-    auto r = client_->get(path);
-    EXPECT_FALSE(r.ok()) << path << " answered " << r->dump();
-    return r.ok() ? ErrorCode::kInternal : r.error().code;
-  }
+  json get(const std::string& path) { return testkit::get_ok(*client_, path); }
+  ErrorCode get_error(const std::string& path) { return testkit::get_error(*client_, path); }
 
   // Every item of a paged list, `limit` per request.
   std::vector<uint64_t> all_ids(const std::string& path, const std::string& key,

@@ -9,6 +9,7 @@
 
 #include "datadao/codec/codec.hpp"
 #include "datadao/ledger/chain.hpp"
+#include "datadao/testing/api.hpp"
 #include "datadao/testing/in_process_node.hpp"
 
 namespace datadao::node {
@@ -86,16 +87,8 @@ class ShareApiTest : public testkit::InProcessNode {
     return tag;
   }
 
-  json get(const std::string& path) {
-    auto r = client_->get(path);
-    EXPECT_TRUE(r.ok()) << path << ": " << r.error().message;
-    return r.ok() ? *r : json();
-  }
-  ErrorCode get_error(const std::string& path) {
-    auto r = client_->get(path);
-    EXPECT_FALSE(r.ok()) << path << " answered " << r->dump();
-    return r.ok() ? ErrorCode::kInternal : r.error().code;
-  }
+  json get(const std::string& path) { return testkit::get_ok(*client_, path); }
+  ErrorCode get_error(const std::string& path) { return testkit::get_error(*client_, path); }
   json wait_for_status(uint64_t model, const std::string& status) {
     json m;
     for (int i = 0; i < 800; ++i) {
