@@ -114,8 +114,10 @@ std::string pii(Rng& rng) {
   switch (rng.below(8)) {
     case 0:
       return "email me at " + given + "." + surname + digits(rng, 2) + "@gmail.com";
-    case 1:
-      return "call me on (555) " + digits(rng, 3) + "-" + digits(rng, 4);
+    case 1: {
+      const std::string line = digits(rng, 4);  // drawn first (see ip() in make_export)
+      return "call me on (555) " + digits(rng, 3) + "-" + line;
+    }
     case 2:
       return "ask u/" + given + "_" + digits(rng, 3) + " about it";
     case 3:
@@ -189,8 +191,12 @@ std::vector<testkit::ZipFileSpec> make_export(uint64_t bytes, bool store) {
   const std::string me = "user_" + base36(rng, 6);
   std::string date = "2023-04-05 06:07:08 UTC";
   auto ip = [&] {
-    return std::to_string(1 + rng.below(223)) + "." + std::to_string(rng.below(256)) + "." +
-           std::to_string(rng.below(256)) + "." + std::to_string(rng.below(256));
+    // One draw per statement, the last octet first: the order g++ drew them in when they were
+    // operands of one expression (unsequenced), so the input stays the bytes it has been.
+    const uint64_t d = rng.below(256), c = rng.below(256), b = rng.below(256);
+    const uint64_t a = 1 + rng.below(223);
+    return std::to_string(a) + "." + std::to_string(b) + "." + std::to_string(c) + "." +
+           std::to_string(d);
   };
   std::string posts = "id,permalink,date,ip,subreddit,gildings,title,url,body\r\n";
   while (posts.size() < bytes * 3 / 10) {

@@ -81,7 +81,7 @@ double squared_distance(const double* a, const double* b, size_t dim) {
 class Evaluator {
  public:
   Evaluator(const LabeledPoints& train, const LabeledPoints& valid, uint32_t k)
-      : train_(train), valid_(valid), k_(k), n_(train.size()), dim_(train.dim) {
+      : valid_(valid), k_(k), n_(train.size()), dim_(train.dim) {
     // Dense label ids; a validation label absent from training gets -1 (never matches).
     std::unordered_map<int64_t, int32_t> ids;
     train_label_.resize(n_);
@@ -254,7 +254,6 @@ class Evaluator {
     }
   }
 
-  const LabeledPoints& train_;
   const LabeledPoints& valid_;
   uint32_t k_;
   size_t n_, dim_, blocks_ = 0;

@@ -71,7 +71,8 @@ void register_vault_commands(CLI::App& app, Context& ctx) {
               {"plaintext_size", info.plaintext_size},
               {"ciphertext_size", info.ciphertext_size},
               {"locator", backend->locator(info.hash)}};
-    emit(ctx, j, [&] {
+    // info named in the capture: clang 14 cannot capture a structured binding implicitly
+    emit(ctx, j, [&, &info = info] {
       std::cout << "stored   " << codec::to_hex(info.hash) << "\n"
                 << "size     " << info.plaintext_size << " bytes (" << info.ciphertext_size
                 << " encrypted)\n"

@@ -33,7 +33,8 @@ Fields fields_of(const nlohmann::json& item) {
   for (const auto& [key, value] : item.items()) {
     if (key == "id" || key == "day") continue;
     if (auto s = scalar_of(value)) {
-      std::visit([&](auto&& v) { out.emplace(key, std::move(v)); }, std::move(*s));
+      // key named in the capture: clang 14 cannot capture a structured binding implicitly
+      std::visit([&, &key = key](auto&& v) { out.emplace(key, std::move(v)); }, std::move(*s));
     } else if (value.is_object()) {
       FieldGroup group;
       for (const auto& [k, v] : value.items()) {

@@ -599,27 +599,33 @@ std::string reddit_comment(Rng& rng, size_t sub) {
 std::string reddit_message(Rng& rng, size_t sub, bool sent) {
   const Subreddit& s = subreddits()[sub];
   const std::string about = " r/" + std::string(s.name) + " about " + expand(s.dm_topic, rng);
+  // The part after `about` is expanded before the part before it, each in a statement of its
+  // own: the order the fixtures' texts were recorded in (by g++ from one expression whose
+  // operands are unsequenced).
   std::string out;
   if (sent) {
+    const std::string ask = expand(". {dm_ask} {experience}", rng);
     out = expand(
               "{Hey|Hi|Hey there|Hello}! {I saw your post in|Quick question about your comment "
               "in|Following up on our chat in}",
               rng) +
-          about + expand(". {dm_ask} {experience}", rng);
+          about + ask;
   } else {
+    const std::string ask = expand(". {experience} {dm_ask}", rng);
     out = expand(
               "{Hi|Hello|Hey}, {I read your post in|you replied to me in|I found your comment "
               "in}",
               rng) +
-          about + expand(". {experience} {dm_ask}", rng);
+          about + ask;
   }
   if (rng.below(2) == 0) out += " " + pick(s.body, rng);
   return out + expand(" {Thanks!|Cheers.|Thanks in advance.|No rush at all.|Take care.}", rng);
 }
 
 std::string reddit_message_subject(Rng& rng, size_t sub) {
-  return expand("{re: |Question about |Thanks for |}", rng) +
-         expand(subreddits()[sub].dm_topic, rng);
+  // The topic first (see reddit_message).
+  const std::string topic = expand(subreddits()[sub].dm_topic, rng);
+  return expand("{re: |Question about |Thanks for |}", rng) + topic;
 }
 
 std::string tweet(Rng& rng) {

@@ -316,8 +316,12 @@ Result<Fixture> make_reddit_export(const FixtureOptions& o) {
     return format_time(t, "%Y-%m-%d %H:%M:%S UTC");
   };
   auto ip = [&]() {
-    return std::to_string(rng.below(223) + 1) + "." + std::to_string(rng.below(256)) + "." +
-           std::to_string(rng.below(256)) + "." + std::to_string(rng.below(256));
+    // One draw per statement, the last octet first: the order the fixtures' contents were
+    // recorded in (by g++ from one expression whose operands are unsequenced).
+    const uint64_t d = rng.below(256), c = rng.below(256), b = rng.below(256);
+    const uint64_t a = rng.below(223) + 1;
+    return std::to_string(a) + "." + std::to_string(b) + "." + std::to_string(c) + "." +
+           std::to_string(d);
   };
   const char* kSubs[] = {"cpp", "AskReddit", "running", "Cooking", "datascience", "books"};
   auto subreddit = [&](size_t i) {
@@ -569,8 +573,10 @@ struct OuraDay {
   uint64_t activity_score, steps, active_calories, total_calories;
 };
 
+// The groups are drawn last to first, one per statement (see ip() in make_reddit_export).
 std::string oura_id(Rng& rng) {
-  return hex_id(rng, 8) + "-" + hex_id(rng, 4) + "-" + hex_id(rng, 4) + "-" + hex_id(rng, 12);
+  const std::string e = hex_id(rng, 12), d = hex_id(rng, 4), c = hex_id(rng, 4);
+  return hex_id(rng, 8) + "-" + c + "-" + d + "-" + e;
 }
 
 // The default mode: independent noise, drawn in the order the default bytes depend on.

@@ -149,7 +149,10 @@ TEST(KnnShapley, EqualsPlainSortedRecursionOnLargeTieHeavySets) {
     LabeledPoints train = grid_points(rng, 5000, 3, 3);
     LabeledPoints valid = grid_points(rng, 8, 3, 3);
     if (rep == 2) {
-      for (double& x : train.features) x = std::ldexp(x + 0.1 * (rng() % 7), int(rng() % 60) - 30);
+      for (double& x : train.features) {
+        const int exponent = int(rng() % 60) - 30;  // drawn first, as g++ did from one call
+        x = std::ldexp(x + 0.1 * (rng() % 7), exponent);
+      }
     }
     for (uint32_t k : {1u, 5u, 64u}) {
       const auto fast = knn_shapley(train, valid, {.k = k, .threads = 1});

@@ -175,8 +175,8 @@ TEST_F(VaultSeal, AppendedBytesAreDetected) {
 
 TEST_F(VaultSeal, ChunkReorderIsDetected) {
   auto [info, key] = seal(pattern(4 * kSealChunk + 9));
-  const size_t stride = kSealChunk + kChunkOverheadBytes;
-  Error e = expect_open_fails(info, key, [stride](Bytes& b) {
+  constexpr size_t stride = kSealChunk + kChunkOverheadBytes;
+  Error e = expect_open_fails(info, key, [](Bytes& b) {
     std::swap_ranges(b.begin() + kBlobHeaderBytes + 2 * stride,
                      b.begin() + kBlobHeaderBytes + 3 * stride,
                      b.begin() + kBlobHeaderBytes + 3 * stride);
