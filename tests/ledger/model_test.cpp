@@ -6,6 +6,8 @@
 // model_consent_test.cpp.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <unistd.h>
 #include <filesystem>
 

@@ -5,6 +5,8 @@
 // and the conservation of reward units and credits under a long random sequence, with replay.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <map>
 #include <random>
 

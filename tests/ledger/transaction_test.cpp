@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "datadao/codec/codec.hpp"
 #include "datadao/ledger/json.hpp"
 #include "datadao/testing/ledger.hpp"

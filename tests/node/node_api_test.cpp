@@ -1,7 +1,9 @@
 // The node end to end over real HTTP on loopback: admission, block production, rejection,
 // queries, proofs, blob routes and limits on request bodies.
 #include <gtest/gtest.h>
+
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <random>

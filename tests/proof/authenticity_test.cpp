@@ -2,6 +2,8 @@
 // the records.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "contribution_fixtures.hpp"
 
 namespace datadao::proof {
